@@ -1,0 +1,303 @@
+package dev.vela.bench;
+
+import dev.vela.bench.BenchMain.Case;
+import dev.vela.bench.BenchMain.Outcome;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The report of a bench run: one table per scenario (implementation | median score | Vela ÷ this
+ * peer), on the console and as results.md, results.json and index.html (inline SVG bar chart of the
+ * ratios, no network). Ratios are of medians and always "Vela ÷ peer" in throughput, so above 1 means
+ * Vela is faster.
+ */
+final class Report {
+    private final String settings;
+    private final Path dir;
+    private final String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+    private final int cpus = Runtime.getRuntime().availableProcessors();
+    private final String commit = gitCommit();
+    private final String date = Instant.now().toString();
+
+    Report(String settings, Path dir) {
+        this.settings = settings;
+        this.dir = dir;
+    }
+
+    String environment() {
+        return "JDK " + jdk + ", " + cpus + " CPUs, " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+                + ", commit " + commit;
+    }
+
+    // ---- names ---------------------------------------------------------------------------------
+
+    static String title(Case c) {
+        Map<String, String> p = c.params();
+        return switch (c.benchmark()) {
+            case "SpscBench.spsc" -> "SPSC capacity " + p.get("capacity");
+            case "UnboundedBench.spsc" -> "SPSC unbounded";
+            case "RendezvousBench.handoff" -> "rendezvous hand-off";
+            case "MpscBench.mpsc" -> "MPSC " + p.get("producers") + " producer" + ("1".equals(p.get("producers")) ? "" : "s")
+                    + ", capacity " + MpscBench.CAPACITY;
+            case "ChainBench.chain" -> ChainBench.STAGES + "-stage chain, capacity " + ChainBench.CAPACITY;
+            case "PairsBench.pairs" -> String.format(Locale.ROOT, "%,d independent pairs, capacity %d",
+                    PairsBench.PAIRS, PairsBench.CAPACITY);
+            case "WorkerSpawnBench.fromPlatform" -> "spawn + join from a platform thread";
+            case "WorkerSpawnBench.fromVirtual" -> "spawn + join from a virtual thread";
+            default -> c.scenario();
+        };
+    }
+
+    static String implName(Case c) {
+        return switch (c.impl()) {
+            case "vela" -> c.type() == WorkerSpawnBench.class ? "Vela Worker.spawn + join" : "Vela";
+            case "jox" -> "Jox 1.0.1";
+            case "abq" -> "ArrayBlockingQueue";
+            case "lbq" -> "LinkedBlockingQueue";
+            case "ltq" -> c.type() == RendezvousBench.class ? "LinkedTransferQueue.transfer" : "LinkedTransferQueue";
+            case "sq" -> "SynchronousQueue";
+            case "exchanger" -> "Exchanger";
+            case "thread" -> "raw Thread.ofVirtual + join";
+            case "executor" -> "virtual-thread-per-task executor";
+            default -> c.impl();
+        };
+    }
+
+    static boolean isSpawn(Case c) { return c.type() == WorkerSpawnBench.class; }
+
+    static String unit(Case c) { return isSpawn(c) ? "spawn+join/s" : "msg/s"; }
+
+    static String human(double v) {
+        if (v >= 1e9) return String.format(Locale.ROOT, "%.2fG", v / 1e9);
+        if (v >= 1e6) return String.format(Locale.ROOT, "%.2fM", v / 1e6);
+        if (v >= 1e3) return String.format(Locale.ROOT, "%.1fk", v / 1e3);
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    // ---- grouping ------------------------------------------------------------------------------
+
+    /** One scenario: its outcomes, Vela's (if run) and the ratios. */
+    record Scenario(String title, Case first, List<Outcome> rows) {
+        Outcome vela() {
+            return rows.stream().filter(o -> o.c().impl().equals("vela") && o.ok()).findFirst().orElse(null);
+        }
+
+        /** Vela ÷ peer (throughput), or NaN when either side has no number. */
+        double ratio(Outcome peer) {
+            Outcome v = vela();
+            return v == null || !peer.ok() || peer.median() <= 0 ? Double.NaN : v.median() / peer.median();
+        }
+
+        Outcome bestPeer() {
+            Outcome best = null;
+            for (Outcome o : rows)
+                if (o.ok() && !o.c().impl().equals("vela") && (best == null || o.median() > best.median())) best = o;
+            return best;
+        }
+    }
+
+    static List<Scenario> scenarios(List<Outcome> outcomes) {
+        Map<String, Scenario> byKey = new LinkedHashMap<>();
+        for (Outcome o : outcomes)
+            byKey.computeIfAbsent(o.c().scenario(), k -> new Scenario(title(o.c()), o.c(), new ArrayList<>())).rows().add(o);
+        return new ArrayList<>(byKey.values());
+    }
+
+    private static String ratioText(double r) {
+        return Double.isNaN(r) ? "—" : String.format(Locale.ROOT, "%.2f×", r);
+    }
+
+    private static String cell(Outcome o) {
+        if (!o.ok()) return "failed: " + o.error();
+        String s = human(o.median());
+        if (isSpawn(o.c())) s += String.format(Locale.ROOT, " (%.2f µs)", 1e6 / o.median());
+        return s;
+    }
+
+    private static String range(Outcome o) {
+        return o.ok() ? human(o.min()) + " … " + human(o.max()) + " (n=" + o.samples() + ")" : "";
+    }
+
+    private static String summary(Scenario s) {
+        Outcome best = s.bestPeer();
+        if (best == null) return "";
+        return "Vela ÷ best peer (" + implName(best.c()) + "): " + ratioText(s.ratio(best));
+    }
+
+    // ---- console -------------------------------------------------------------------------------
+
+    String console(List<Outcome> outcomes) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(environment()).append('\n').append(settings).append("\n\n");
+        for (Scenario s : scenarios(outcomes)) {
+            String unit = isSpawn(s.first()) ? "spawn+join/s (µs each)" : "messages/s";
+            sb.append("== ").append(s.title()).append("  [").append(s.first().benchmark()).append("]\n");
+            sb.append(String.format(Locale.ROOT, "  %-34s %-24s %-28s %s%n", "implementation", unit + ", median",
+                    "min … max", "Vela ÷ this"));
+            for (Outcome o : s.rows())
+                sb.append(String.format(Locale.ROOT, "  %-34s %-24s %-28s %s%n", implName(o.c()), cell(o), range(o),
+                        o.c().impl().equals("vela") ? "" : ratioText(s.ratio(o))));
+            String sum = summary(s);
+            if (!sum.isEmpty()) sb.append("  ").append(sum).append('\n');
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    // ---- files ---------------------------------------------------------------------------------
+
+    void write(List<Outcome> outcomes) throws IOException {
+        Files.createDirectories(dir);
+        List<Scenario> scenarios = scenarios(outcomes);
+        Files.writeString(dir.resolve("results.md"), markdown(scenarios));
+        Files.writeString(dir.resolve("results.json"), json(scenarios));
+        Files.writeString(dir.resolve("index.html"), html(scenarios));
+    }
+
+    private String markdown(List<Scenario> scenarios) {
+        StringBuilder sb = new StringBuilder("# Vela benchmark results\n\n");
+        sb.append("- JDK: ").append(jdk).append("\n- CPUs: ").append(cpus)
+                .append("\n- OS: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
+                .append("\n- Commit: ").append(commit).append("\n- Date: ").append(date)
+                .append("\n- Settings: ").append(settings)
+                .append("\n- Scores: medians of the JMH measurement iterations; \"Vela ÷ this\" is the ratio of medians "
+                        + "(above 1 = Vela faster). Channel scores are messages delivered to the consumer per second.\n\n");
+        for (Scenario s : scenarios) {
+            String unit = isSpawn(s.first()) ? "spawn+join/s (µs each)" : "messages/s";
+            sb.append("## ").append(s.title()).append("\n\n`").append(s.first().scenario()).append("`\n\n");
+            sb.append("| implementation | ").append(unit).append(", median | min … max | Vela ÷ this |\n|---|---:|---:|---:|\n");
+            for (Outcome o : s.rows())
+                sb.append("| ").append(implName(o.c())).append(" | ").append(cell(o)).append(" | ").append(range(o))
+                        .append(" | ").append(o.c().impl().equals("vela") ? "" : ratioText(s.ratio(o))).append(" |\n");
+            String sum = summary(s);
+            if (!sum.isEmpty()) sb.append('\n').append(sum).append('\n');
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private String json(List<Scenario> scenarios) {
+        StringBuilder sb = new StringBuilder("{\n");
+        sb.append("  \"jdk\": ").append(q(jdk)).append(",\n  \"cpus\": ").append(cpus)
+                .append(",\n  \"os\": ").append(q(System.getProperty("os.name") + " " + System.getProperty("os.arch")))
+                .append(",\n  \"commit\": ").append(q(commit)).append(",\n  \"date\": ").append(q(date))
+                .append(",\n  \"settings\": ").append(q(settings)).append(",\n  \"scenarios\": [");
+        for (int i = 0; i < scenarios.size(); i++) {
+            Scenario s = scenarios.get(i);
+            Outcome best = s.bestPeer();
+            sb.append(i == 0 ? "\n" : ",\n").append("    {\"title\": ").append(q(s.title()))
+                    .append(", \"benchmark\": ").append(q(s.first().benchmark()))
+                    .append(", \"id\": ").append(q(s.first().scenario()))
+                    .append(", \"unit\": ").append(q(isSpawn(s.first()) ? "spawn+join/s" : "messages/s"))
+                    .append(", \"velaOverBestPeer\": ").append(best == null ? "null" : num(s.ratio(best)))
+                    .append(", \"results\": [");
+            for (int j = 0; j < s.rows().size(); j++) {
+                Outcome o = s.rows().get(j);
+                sb.append(j == 0 ? "\n" : ",\n").append("      {\"impl\": ").append(q(o.c().impl()))
+                        .append(", \"name\": ").append(q(implName(o.c())))
+                        .append(", \"median\": ").append(o.ok() ? num(o.median()) : "null")
+                        .append(", \"min\": ").append(o.ok() ? num(o.min()) : "null")
+                        .append(", \"max\": ").append(o.ok() ? num(o.max()) : "null")
+                        .append(", \"samples\": ").append(o.samples())
+                        .append(", \"velaOverThis\": ").append(o.c().impl().equals("vela") ? "null" : num(s.ratio(o)))
+                        .append(", \"error\": ").append(o.ok() ? "null" : q(o.error())).append('}');
+            }
+            sb.append("\n    ]}");
+        }
+        return sb.append("\n  ]\n}\n").toString();
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static String q(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                default -> { if (ch < 0x20) sb.append(String.format("\\u%04x", (int) ch)); else sb.append(ch); }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** A page with one inline-SVG bar chart per scenario: a bar per peer, length = Vela ÷ peer, a line at 1×. */
+    private String html(List<Scenario> scenarios) {
+        StringBuilder sb = new StringBuilder("""
+                <!doctype html><html><head><meta charset="utf-8"><title>Vela benchmark results</title>
+                <style>body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222}
+                h2{font-size:1.05em;margin:1.6em 0 .3em}small,.meta{color:#666}table{border-collapse:collapse}
+                td,th{padding:2px 10px;text-align:right}td:first-child,th:first-child{text-align:left}</style></head><body>
+                <h1>Vela benchmark results</h1>
+                """);
+        sb.append("<p class=meta>").append(esc(environment())).append("<br>").append(esc(settings)).append("<br>")
+                .append(esc(date)).append("<br>Bars: Vela ÷ peer, median throughput; right of the line = Vela faster.</p>\n");
+        final int labelW = 260, chartW = 560, barH = 18, gap = 6;
+        for (Scenario s : scenarios) {
+            List<Outcome> peers = s.rows().stream().filter(o -> !o.c().impl().equals("vela")).toList();
+            double max = 2;
+            for (Outcome o : peers) if (!Double.isNaN(s.ratio(o))) max = Math.max(max, s.ratio(o) * 1.1);
+            double scale = chartW / max;
+            int h = peers.size() * (barH + gap) + 24;
+            sb.append("<h2>").append(esc(s.title())).append(" <small>").append(esc(s.first().scenario()))
+                    .append("</small></h2>\n");
+            sb.append(String.format(Locale.ROOT, "<svg width=\"%d\" height=\"%d\" font-size=\"12\">%n", labelW + chartW + 70, h));
+            for (int i = 0; i < peers.size(); i++) {
+                Outcome o = peers.get(i);
+                double r = s.ratio(o);
+                int y = i * (barH + gap);
+                sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
+                        labelW - 8, y + barH - 5, esc(implName(o.c()))));
+                if (Double.isNaN(r)) {
+                    sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#a00\">no ratio (%s)</text>%n",
+                            labelW + 4, y + barH - 5, esc(o.ok() ? "Vela has no result" : "failed")));
+                } else {
+                    sb.append(String.format(Locale.ROOT,
+                            "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/><text x=\"%.1f\" y=\"%d\">%s</text>%n",
+                            labelW, y, r * scale, barH, r >= 1 ? "#3a7d44" : "#c0504d", labelW + r * scale + 4, y + barH - 5,
+                            ratioText(r)));
+                }
+            }
+            double one = labelW + scale;
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" stroke-dasharray=\"4 3\"/>"
+                    + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">1×</text>%n</svg>%n", one, one, h - 14, one, h - 2));
+            sb.append("<table><tr><th>implementation</th><th>").append(isSpawn(s.first()) ? "spawn+join/s" : "messages/s")
+                    .append(", median</th><th>Vela ÷ this</th></tr>\n");
+            for (Outcome o : s.rows())
+                sb.append("<tr><td>").append(esc(implName(o.c()))).append("</td><td>").append(esc(cell(o)))
+                        .append("</td><td>").append(o.c().impl().equals("vela") ? "" : ratioText(s.ratio(o))).append("</td></tr>\n");
+            sb.append("</table>\n");
+        }
+        return sb.append("</body></html>\n").toString();
+    }
+
+    private static String gitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty() || out.contains(" ")) return "unknown";
+            Process d = new ProcessBuilder("git", "status", "--porcelain", "--untracked-files=no").redirectErrorStream(true).start();
+            boolean dirty = !new String(d.getInputStream().readAllBytes()).isBlank();
+            d.waitFor(5, TimeUnit.SECONDS);
+            return dirty ? out + "-dirty" : out;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+}

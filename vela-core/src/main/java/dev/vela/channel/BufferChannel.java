@@ -1,0 +1,208 @@
+package dev.vela.channel;
+
+/**
+ * The driver shared by the buffered flavours (bounded ring, unbounded linked blocks): a lock-free
+ * buffer plus two queues of waiters used only as wake-up signals ("event count").
+ *
+ * <h2>Idea</h2>
+ * Values move only through the buffer; a waiter never carries one. A receiver that finds the
+ * buffer empty spins briefly, then enqueues a {@link Waiter} in {@link #receivers} and
+ * <em>re-checks</em> the buffer before parking; a sender that has buffered a value checks
+ * {@link #receivers} and wakes the first waiter. Both sides publish with a volatile write (or CAS)
+ * and then read the other side's state, so at least one of them sees the other (the Dekker
+ * pattern): a wake-up cannot be lost. Bounded senders wait for room symmetrically in
+ * {@link #senders}.
+ *
+ * <p>Because a waiter only says "retry", an interrupted or timed-out operation cannot lose or
+ * duplicate a value: it either completed its buffer operation or did nothing. The one thing it can
+ * hold is an unused wake-up; {@link #withdraw} passes that on to the next waiter.
+ *
+ * <h2>Differences from the reference algorithm</h2>
+ * Kotlin's and Jox's channels (Koval, Alistarh, Elizarov, PPoPP 2023) put waiters in the same
+ * infinite array of cells as the values and hand values over directly, which gives strict FIFO
+ * among blocked senders. Here blocked senders may be overtaken by a sender arriving at the moment
+ * room appears (barging), as with {@code ArrayBlockingQueue}'s non-fair mode; a woken waiter that
+ * lost that race re-enters at the front of its queue. In exchange the uncontended path touches only
+ * the buffer and one peek at the other side's queue. See docs/adr/0004-channel-algorithm.md.
+ *
+ * <h2>Buffer contract</h2>
+ * {@link #offer} returns {@link #OK}, {@link #FULL} or {@link #SHUT} (closed); {@link #poll} returns
+ * an element, {@link #EMPTY} or {@link #DRAINED} (closed and nothing left). "Full" and "empty" are
+ * linearizable: a slot claimed by a thread that has not finished writing or reading it makes the
+ * other side wait for it, never report a wrong answer. {@link #freeze} closes the buffer to senders
+ * atomically with respect to {@link #offer}.
+ */
+abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedChannel, UnboundedChannel {
+
+    static final int OK = 0;
+    static final int FULL = 1;
+    static final int SHUT = 2;
+    static final Object EMPTY = new Object() {
+        @Override
+        public String toString() {
+            return "EMPTY";
+        }
+    };
+    static final Object DRAINED = new Object() {
+        @Override
+        public String toString() {
+            return "DRAINED";
+        }
+    };
+
+    /** Receivers blocked on an empty buffer. */
+    final WaitQueue receivers = new WaitQueue();
+    /** Senders blocked on a full buffer (always empty for unbounded). */
+    final WaitQueue senders = new WaitQueue();
+
+    abstract int offer(Object e);
+
+    abstract Object poll();
+
+    abstract void freeze();
+
+    // ---- sending ---------------------------------------------------------------------------------
+
+    @Override
+    final boolean trySend0(T value) {
+        int r = offer(value);
+        if (r == OK) {
+            wake(receivers);
+            return true;
+        }
+        if (r == FULL) return false;
+        throw closedException("trySend");
+    }
+
+    @Override
+    final boolean send0(T value, long nanos) throws InterruptedException {
+        int r = offer(value);
+        for (int i = 0; r == FULL && i < Waiter.SPINS && nanos != 0; i++) {
+            Thread.onSpinWait();
+            r = offer(value);
+        }
+        if (r == FULL) {
+            if (nanos == 0) return false;
+            r = sendSlow(value, nanos);
+            if (r == FULL) return false;
+        }
+        if (r == OK) {
+            wake(receivers);
+            return true;
+        }
+        throw closedException("send");
+    }
+
+    /** Parks until the value is buffered (OK), the channel closes (SHUT) or time runs out (FULL). */
+    private int sendSlow(Object value, long nanos) throws InterruptedException {
+        boolean timed = nanos < FOREVER_NANOS;
+        long deadline = deadline(nanos);
+        boolean requeue = false;
+        while (true) {
+            if (Thread.interrupted()) throw new InterruptedException();
+            Waiter w = new Waiter(Thread.currentThread(), null);
+            if (requeue) senders.addFirst(w); else senders.add(w);
+            int r = offer(value);                                  // re-check after enqueueing
+            if (r != FULL) {
+                withdraw(senders, w);
+                return r;
+            }
+            Object s = w.await(timed, deadline);
+            if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
+                withdraw(senders, w);
+                if (s == Waiter.INTERRUPTED) throw new InterruptedException();
+                return FULL;
+            }
+            r = offer(value);                                      // woken: NOTIFIED or CLOSED
+            if (r != FULL) return r;
+            requeue = true;                                        // lost the room to a barging sender
+        }
+    }
+
+    // ---- receiving -------------------------------------------------------------------------------
+
+    @Override
+    @SuppressWarnings("unchecked")
+    final T tryReceive0() {
+        Object e = poll();
+        if (e == EMPTY) return null;
+        if (e == DRAINED) throw closedException("tryReceive");
+        wake(senders);
+        return (T) e;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    final T receive0(long nanos) throws InterruptedException {
+        Object e = poll();
+        for (int i = 0; e == EMPTY && i < Waiter.SPINS && nanos != 0; i++) {
+            Thread.onSpinWait();
+            e = poll();
+        }
+        if (e == EMPTY) {
+            if (nanos == 0) return null;
+            e = receiveSlow(nanos);
+            if (e == EMPTY) return null;
+        }
+        if (e == DRAINED) throw closedException("receive");
+        wake(senders);
+        return (T) e;
+    }
+
+    /** Parks until a value is taken, the channel is drained (DRAINED) or time runs out (EMPTY). */
+    private Object receiveSlow(long nanos) throws InterruptedException {
+        boolean timed = nanos < FOREVER_NANOS;
+        long deadline = deadline(nanos);
+        boolean requeue = false;
+        while (true) {
+            if (Thread.interrupted()) throw new InterruptedException();
+            Waiter w = new Waiter(Thread.currentThread(), null);
+            if (requeue) receivers.addFirst(w); else receivers.add(w);
+            Object e = poll();                                      // re-check after enqueueing
+            if (e != EMPTY) {
+                withdraw(receivers, w);
+                return e;
+            }
+            Object s = w.await(timed, deadline);
+            if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
+                withdraw(receivers, w);
+                if (s == Waiter.INTERRUPTED) throw new InterruptedException();
+                return EMPTY;
+            }
+            e = poll();                                             // woken: NOTIFIED or CLOSED
+            if (e != EMPTY) return e;
+            requeue = true;                                         // a barging receiver took it
+        }
+    }
+
+    // ---- shared ------------------------------------------------------------------------------------
+
+    /** After a successful operation: wake one waiter of the other side, if any is blocked. */
+    private static void wake(WaitQueue q) {
+        if (q.hasWaiters()) q.signal(Waiter.NOTIFIED);
+    }
+
+    /**
+     * The owner of {@code w} no longer waits. If a peer had already notified it, that wake-up was
+     * meant for someone who can use it: pass it on.
+     */
+    private static void withdraw(WaitQueue q, Waiter w) {
+        if (w.cancel()) {
+            q.remove(w);
+        } else if (w.state() == Waiter.NOTIFIED) {
+            q.signal(Waiter.NOTIFIED);
+        }
+    }
+
+    @Override
+    final void onClose() {
+        freeze();
+        receivers.signalAll(Waiter.CLOSED);
+        senders.signalAll(Waiter.CLOSED);
+    }
+
+    /** Blocked waiters (receivers + senders); O(n), for tests. */
+    final int waiterCount() {
+        return receivers.size() + senders.size();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.vela.channel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+
+/**
+ * What every flavour shares: the close state, the sender-handle count, the public handles, argument
+ * checks and exception messages. Flavours supply the operations ({@code trySend0}, {@code send0},
+ * {@code tryReceive0}, {@code receive0}) and what closing means for their data ({@link #onClose()}).
+ *
+ * <h2>Closing</h2>
+ * {@link #closeState} goes from {@code null} (open) to {@link #CLOSED_NORMALLY} or to the failure
+ * given to {@code fail}, once, by CAS; the winner then runs {@link #onClose()}, which stops new sends
+ * atomically and wakes every waiter. Later closes are no-ops (idempotent).
+ *
+ * <h2>Sender handles</h2>
+ * {@link #openSenders} counts sender handles that are not yet released. It starts at 1 (the
+ * original handle), each {@code clone()} adds 1 and each handle's first {@code close()} subtracts 1;
+ * the handle that brings it to 0 closes the channel. A handle releases itself at most once (its own
+ * CAS), so concurrent closes of one handle cannot corrupt the count.
+ *
+ * @param <T> element type
+ */
+abstract sealed class ChannelCore<T> extends Channel<T> permits BufferChannel, RendezvousChannel {
+
+    /** The close state of a channel closed without a failure. */
+    static final Object CLOSED_NORMALLY = new Object() {
+        @Override
+        public String toString() {
+            return "CLOSED_NORMALLY";
+        }
+    };
+
+    /** Any timeout at or beyond this is treated as "no timeout" (about 146 years: no overflow). */
+    static final long FOREVER_NANOS = Long.MAX_VALUE / 2;
+
+    private static final VarHandle CLOSE_STATE;
+    private static final VarHandle OPEN_SENDERS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            CLOSE_STATE = l.findVarHandle(ChannelCore.class, "closeState", Object.class);
+            OPEN_SENDERS = l.findVarHandle(ChannelCore.class, "openSenders", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** null while open; then CLOSED_NORMALLY or the failure cause. Set once by CAS (volatile). */
+    private volatile Object closeState;
+    /** Sender handles not yet released, ≥ 0; the 1 → 0 transition closes the channel (volatile, atomic add). */
+    @SuppressWarnings("unused")
+    private volatile int openSenders = 1;
+
+    private final SenderHandle<T> sender = new SenderHandle<>(this);
+    private final ChannelReceiver<T> receiver = new ChannelReceiver<>(this);
+
+    // ---- the flavour's operations --------------------------------------------------------------
+
+    /** Non-blocking send of a non-null value; throws ChannelClosedException when closed. */
+    abstract boolean trySend0(T value);
+
+    /** Blocking send; {@code nanos ≥ FOREVER_NANOS} means no timeout, 0 means try once. */
+    abstract boolean send0(T value, long nanos) throws InterruptedException;
+
+    /** Non-blocking receive: a value, or null; throws ChannelClosedException when closed and drained. */
+    abstract T tryReceive0();
+
+    /** Blocking receive: a value, or null on timeout; {@code nanos} as in {@link #send0}. */
+    abstract T receive0(long nanos) throws InterruptedException;
+
+    /** Whether nothing is buffered now. */
+    abstract boolean isEmpty0();
+
+    /** Called once, by the thread that closed the channel: stop sends, wake every waiter. */
+    abstract void onClose();
+
+    /** Short flavour description for messages, e.g. {@code bounded(16)}. */
+    abstract String describe();
+
+    // ---- public face -----------------------------------------------------------------------------
+
+    @Override
+    public final Sender<T> sender() {
+        return sender;
+    }
+
+    @Override
+    public final Receiver<T> receiver() {
+        return receiver;
+    }
+
+    @Override
+    public final void close() {
+        closeWith(CLOSED_NORMALLY);
+    }
+
+    @Override
+    public final boolean isClosed() {
+        return closeState != null;
+    }
+
+    @Override
+    public final String toString() {
+        return "Channel." + describe() + "@" + Integer.toHexString(System.identityHashCode(this));
+    }
+
+    // ---- closing and handles ---------------------------------------------------------------------
+
+    /** Closes with {@code state} (CLOSED_NORMALLY or a Throwable) unless already closed. */
+    final boolean closeWith(Object state) {
+        if (CLOSE_STATE.compareAndSet(this, (Object) null, state)) {
+            onClose();
+            return true;
+        }
+        return false;
+    }
+
+    final void retainSender() {
+        OPEN_SENDERS.getAndAdd(this, 1);
+    }
+
+    final void releaseSender() {
+        if ((int) OPEN_SENDERS.getAndAdd(this, -1) == 1) {
+            close();
+        }
+    }
+
+    /** The exception for an operation on a closed channel, carrying the failure cause if any. */
+    final ChannelClosedException closedException(String operation) {
+        Object s = closeState;
+        Throwable cause = s instanceof Throwable t ? t : null;
+        String how = cause == null ? "closed" : "failed (" + cause + ")";
+        return new ChannelClosedException(operation + " on " + this + ": channel " + how, cause);
+    }
+
+    final T checkElement(T value) {
+        if (value == null) {
+            throw new NullPointerException("null element sent to " + this + ": null is never a valid element");
+        }
+        return value;
+    }
+
+    /** Converts a user timeout to nanoseconds, rejecting null and negative values. */
+    static long toNanos(Duration timeout) {
+        if (timeout == null) throw new NullPointerException("timeout must not be null");
+        if (timeout.isNegative()) throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        long n;
+        try {
+            n = timeout.toNanos();
+        } catch (ArithmeticException overflow) {
+            return FOREVER_NANOS;
+        }
+        return Math.min(n, FOREVER_NANOS);
+    }
+
+    /** A deadline for a timed wait, or 0 when {@code nanos} means "forever". */
+    static long deadline(long nanos) {
+        return nanos >= FOREVER_NANOS ? 0L : System.nanoTime() + nanos;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.vela.channel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+
+/**
+ * One counted sender handle. Its own {@link #released} flag is flipped once by CAS, so closing the
+ * same handle from several threads releases it exactly once (the prototype's W14 race).
+ */
+final class SenderHandle<T> implements Sender<T> {
+    private static final VarHandle RELEASED;
+
+    static {
+        try {
+            RELEASED = MethodHandles.lookup().findVarHandle(SenderHandle.class, "released", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ChannelCore<T> channel;
+    /** false until this handle's first close; set once by CAS (volatile). */
+    private volatile boolean released;
+
+    SenderHandle(ChannelCore<T> channel) {
+        this.channel = channel;
+    }
+
+    private void checkOpen(String op) {
+        if (released) {
+            throw new ChannelClosedException(op + " through a closed sender handle of " + channel, null);
+        }
+    }
+
+    @Override
+    public void send(T value) throws InterruptedException {
+        channel.checkElement(value);
+        checkOpen("send");
+        channel.send0(value, ChannelCore.FOREVER_NANOS);
+    }
+
+    @Override
+    public boolean send(T value, Duration timeout) throws InterruptedException {
+        channel.checkElement(value);
+        long nanos = ChannelCore.toNanos(timeout);
+        checkOpen("send");
+        return channel.send0(value, nanos);
+    }
+
+    @Override
+    public boolean trySend(T value) {
+        channel.checkElement(value);
+        checkOpen("trySend");
+        return channel.trySend0(value);
+    }
+
+    @Override
+    public Sender<T> clone() {
+        if (released) {
+            throw new IllegalStateException("cannot clone a closed sender handle of " + channel);
+        }
+        channel.retainSender();
+        return new SenderHandle<>(channel);
+    }
+
+    @Override
+    public void close() {
+        if (RELEASED.compareAndSet(this, false, true)) {
+            channel.releaseSender();
+        }
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+        if (cause == null) throw new NullPointerException("cause must not be null");
+        channel.closeWith(cause);
+        close();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return released || channel.isClosed();
+    }
+
+    @Override
+    public String toString() {
+        return "Sender[" + channel + (released ? ", released" : "") + "]";
+    }
+}

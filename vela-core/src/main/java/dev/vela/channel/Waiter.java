@@ -1,0 +1,147 @@
+package dev.vela.channel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one parking primitive of every blocking channel operation.
+ *
+ * <h2>Idea</h2>
+ * A waiter is a one-shot cell owned by one blocked thread. Whoever changes the waiter's
+ * {@link #state} from "waiting" ({@code null}) to anything else does so by one CAS, so a waiter is
+ * completed <em>exactly once</em>: either by a peer that made progress possible (a sender that
+ * buffered a value, a receiver that took one, a close) or by the owner itself when it gives up
+ * (timeout or interrupt: {@link #CANCELLED}). A peer that loses the CAS to a cancellation skips the
+ * waiter; an owner that loses it to a peer owns the peer's completion and must honour it (return
+ * the handed-over value, or pass an unused notification on). This is what makes an interrupted or
+ * timed-out call have no effect: its cancellation and any hand-over cannot both succeed.
+ *
+ * <h2>States</h2>
+ * <table>
+ *   <caption>state values</caption>
+ *   <tr><th>state</th><th>set by</th><th>what follows</th></tr>
+ *   <tr><td>{@code null} (waiting)</td><td>construction</td><td>the owner spins, then parks</td></tr>
+ *   <tr><td>{@link #NOTIFIED}</td><td>a peer of a buffered channel</td><td>owner retries its buffer operation; if it no longer needs the notification it passes it on</td></tr>
+ *   <tr><td>{@link #CLOSED}</td><td>{@code close()}</td><td>owner retries and observes the close</td></tr>
+ *   <tr><td>{@link #TAKEN}</td><td>a rendezvous receiver</td><td>owner (a sender) returns: its {@link #element} was received</td></tr>
+ *   <tr><td>{@link #RETRY}</td><td>a rendezvous sender that enqueued itself after this receiver</td><td>owner (a receiver) stops waiting and takes from the waiting senders</td></tr>
+ *   <tr><td>an element</td><td>a rendezvous sender</td><td>owner (a receiver) returns it</td></tr>
+ *   <tr><td>{@link #CANCELLED}</td><td>the owner, on timeout or interrupt</td><td>peers skip the waiter; the owner removes it from its queue</td></tr>
+ * </table>
+ *
+ * <h2>Spinning</h2>
+ * The owner spins {@link #SPINS} times on the state before it parks, because a virtual thread's
+ * park/unpark costs microseconds while a peer on the other core often answers within a few hundred
+ * nanoseconds (see docs/adr/0006-spin-then-park.md). {@code -Dvela.channel.spins=N} overrides it.
+ */
+final class Waiter {
+
+    /** Spin iterations before parking; shared by every blocking path. */
+    static final int SPINS = Integer.getInteger("vela.channel.spins", 256);
+
+    /** A peer made progress possible: retry (buffered flavours). */
+    static final Object NOTIFIED = new Marker("NOTIFIED");
+    /** The channel was closed while this waiter waited. */
+    static final Object CLOSED = new Marker("CLOSED");
+    /** Rendezvous: the sender's element was taken by a receiver. */
+    static final Object TAKEN = new Marker("TAKEN");
+    /** Rendezvous: a sender is waiting; the receiving owner should go and take from it. */
+    static final Object RETRY = new Marker("RETRY");
+    /** The owner gave up (timeout or interrupt). */
+    static final Object CANCELLED = new Marker("CANCELLED");
+
+    /** Returned by {@link #await} (never stored): the deadline passed while still waiting. */
+    static final Object TIMED_OUT = new Marker("TIMED_OUT");
+    /** Returned by {@link #await} (never stored): the owner was interrupted while still waiting; the flag is cleared. */
+    static final Object INTERRUPTED = new Marker("INTERRUPTED");
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** null while waiting; changes exactly once, by CAS (volatile access). */
+    private volatile Object state;
+    /** The blocked thread, unparked by whoever completes this waiter. */
+    final Thread owner;
+    /** Rendezvous senders: the element offered (immutable). Null for every other waiter. */
+    final Object element;
+
+    Waiter(Thread owner, Object element) {
+        this.owner = owner;
+        this.element = element;
+    }
+
+    /** Current state; {@code null} while waiting. */
+    Object state() {
+        return state;
+    }
+
+    /**
+     * Completes this waiter with {@code newState} if it is still waiting, and wakes its owner.
+     *
+     * @return {@code true} if this call completed it
+     */
+    boolean complete(Object newState) {
+        if (STATE.compareAndSet(this, null, newState)) {
+            LockSupport.unpark(owner);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The owner withdraws. {@code true} if the waiter was still waiting (now {@link #CANCELLED});
+     * {@code false} if a peer completed it first: the caller must then honour {@link #state()}.
+     */
+    boolean cancel() {
+        return STATE.compareAndSet(this, null, CANCELLED);
+    }
+
+    /**
+     * Spins, then parks, until completed, interrupted, or past {@code deadline}. The owner only.
+     *
+     * @param deadline a {@link System#nanoTime()} instant, used only if {@code timed}
+     * @return the completion state, or {@link #TIMED_OUT} / {@link #INTERRUPTED} (the waiter is then
+     *         still waiting: the caller must {@link #cancel()} it)
+     */
+    Object await(boolean timed, long deadline) {
+        for (int i = 0; i < SPINS; i++) {
+            Object s = state;
+            if (s != null) return s;
+            Thread.onSpinWait();
+        }
+        while (true) {
+            Object s = state;
+            if (s != null) return s;
+            if (Thread.interrupted()) return INTERRUPTED;
+            if (timed) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) return TIMED_OUT;
+                LockSupport.parkNanos(this, remaining);
+            } else {
+                LockSupport.park(this);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        Object s = state;
+        return "Waiter[" + owner.getName() + ", " + (s == null ? "WAITING" : s instanceof Marker ? s : "ELEMENT") + "]";
+    }
+
+    /** A named sentinel, never an element. */
+    private record Marker(String name) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+}

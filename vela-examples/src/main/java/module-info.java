@@ -1,0 +1,4 @@
+/** Runnable examples: each README snippet is one program here. */
+module dev.vela.examples {
+    requires dev.vela.core;
+}

@@ -1,0 +1,2 @@
+package dev.vela.examples;
+class PlaceholderTest { @org.junit.jupiter.api.Test void ok() {} }
