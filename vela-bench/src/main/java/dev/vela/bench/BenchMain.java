@@ -123,6 +123,7 @@ public final class BenchMain {
         System.out.printf("Vela bench — %d benchmarks, %s%n%s%nestimated %s; results go to %s%n%n",
                 cases.size(), settings.describe(), report.environment(),
                 clock(settings.estimateSeconds() * cases.size()), out.toAbsolutePath());
+        quietJmhUnsafeWarning();
         List<Outcome> outcomes = new ArrayList<>();
         long start = System.nanoTime();
         for (int k = 0; k < cases.size(); k++) {
@@ -150,7 +151,7 @@ public final class BenchMain {
                 .measurementIterations(s.iterations()).measurementTime(s.iterationTime())
                 .timeout(ITERATION_TIMEOUT).shouldFailOnError(true)
                 .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
-        if (s.forks() > 0) opt.jvmArgsAppend("-Xms1g", "-Xmx1g");
+        if (s.forks() > 0) opt.jvmArgsAppend("-Xms1g", "-Xmx1g", "--sun-misc-unsafe-memory-access=allow");
         c.params().forEach((k, v) -> opt.param(k, v));
         try {
             Collection<RunResult> results = new Runner(opt.build()).run();
@@ -164,6 +165,20 @@ public final class BenchMain {
             return new Outcome(c, 0, 0, 0, 0, msg.lines().findFirst().orElse(msg));
         }
     }
+
+    /**
+     * JDK 25 warns once, on stderr, when JMH's in-process harness first uses sun.misc.Unsafe; trigger
+     * it here, before the first progress line, so that the warning does not cut a line in two.
+     */
+    private static void quietJmhUnsafeWarning() {
+        try {
+            org.openjdk.jmh.util.Utils.getOffset(Probe.class, "field");
+        } catch (RuntimeException | LinkageError ignored) {
+            // only cosmetic
+        }
+    }
+
+    private static final class Probe { @SuppressWarnings("unused") int field; }
 
     /** Every (benchmark method × @Param combination) of {@link #BENCHMARKS}, read from the annotations. */
     static List<Case> allCases() {

@@ -59,11 +59,11 @@ final class Report {
 
     static String implName(Case c) {
         return switch (c.impl()) {
-            case "vela" -> c.type() == WorkerSpawnBench.class ? "Vela Worker.spawn + join" : "Vela";
+            case "vela" -> isSpawn(c) ? "Vela Worker.spawn + join" : "Vela";
             case "jox" -> "Jox 1.0.1";
             case "abq" -> "ArrayBlockingQueue";
             case "lbq" -> "LinkedBlockingQueue";
-            case "ltq" -> c.type() == RendezvousBench.class ? "LinkedTransferQueue.transfer" : "LinkedTransferQueue";
+            case "ltq" -> c.type().getSimpleName().equals("RendezvousBench") ? "LinkedTransferQueue.transfer" : "LinkedTransferQueue";
             case "sq" -> "SynchronousQueue";
             case "exchanger" -> "Exchanger";
             case "thread" -> "raw Thread.ofVirtual + join";
@@ -72,7 +72,7 @@ final class Report {
         };
     }
 
-    static boolean isSpawn(Case c) { return c.type() == WorkerSpawnBench.class; }
+    static boolean isSpawn(Case c) { return c.type().getSimpleName().equals("WorkerSpawnBench"); }
 
     static String unit(Case c) { return isSpawn(c) ? "spawn+join/s" : "msg/s"; }
 
@@ -141,10 +141,10 @@ final class Report {
         for (Scenario s : scenarios(outcomes)) {
             String unit = isSpawn(s.first()) ? "spawn+join/s (µs each)" : "messages/s";
             sb.append("== ").append(s.title()).append("  [").append(s.first().benchmark()).append("]\n");
-            sb.append(String.format(Locale.ROOT, "  %-34s %-24s %-28s %s%n", "implementation", unit + ", median",
+            sb.append(String.format(Locale.ROOT, "  %-34s %-32s %-28s %s%n", "implementation", unit + ", median",
                     "min … max", "Vela ÷ this"));
             for (Outcome o : s.rows())
-                sb.append(String.format(Locale.ROOT, "  %-34s %-24s %-28s %s%n", implName(o.c()), cell(o), range(o),
+                sb.append(String.format(Locale.ROOT, "  %-34s %-32s %-28s %s%n", implName(o.c()), cell(o), range(o),
                         o.c().impl().equals("vela") ? "" : ratioText(s.ratio(o))));
             String sum = summary(s);
             if (!sum.isEmpty()) sb.append("  ").append(sum).append('\n');
@@ -217,7 +217,8 @@ final class Report {
     }
 
     private static String num(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(Locale.ROOT, "%.6g", v);
+        if (Double.isNaN(v) || Double.isInfinite(v)) return "null";
+        return String.format(Locale.ROOT, Math.abs(v) >= 1000 ? "%.0f" : "%.4f", v);
     }
 
     private static String q(String s) {

@@ -23,7 +23,7 @@ package dev.vela.channel;
  * among blocked senders. Here blocked senders may be overtaken by a sender arriving at the moment
  * room appears (barging), as with {@code ArrayBlockingQueue}'s non-fair mode; a woken waiter that
  * lost that race re-enters at the front of its queue. In exchange the uncontended path touches only
- * the buffer and one peek at the other side's queue. See docs/adr/0004-channel-algorithm.md.
+ * the buffer and one peek at the other side's queue. See docs/adr/0005-channel-algorithm.md.
  *
  * <h2>Buffer contract</h2>
  * {@link #offer} returns {@link #OK}, {@link #FULL} or {@link #SHUT} (closed); {@link #poll} returns
@@ -77,8 +77,8 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
     @Override
     final boolean send0(T value, long nanos) throws InterruptedException {
         int r = offer(value);
-        for (int i = 0; r == FULL && i < Waiter.SPINS && nanos != 0; i++) {
-            Thread.onSpinWait();
+        for (int i = r == FULL && nanos != 0 ? Waiter.spins() : 0; r == FULL && i > 0; i--) {
+            Waiter.backOff();
             r = offer(value);
         }
         if (r == FULL) {
@@ -135,8 +135,8 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
     @SuppressWarnings("unchecked")
     final T receive0(long nanos) throws InterruptedException {
         Object e = poll();
-        for (int i = 0; e == EMPTY && i < Waiter.SPINS && nanos != 0; i++) {
-            Thread.onSpinWait();
+        for (int i = e == EMPTY && nanos != 0 ? Waiter.spins() : 0; e == EMPTY && i > 0; i--) {
+            Waiter.backOff();
             e = poll();
         }
         if (e == EMPTY) {

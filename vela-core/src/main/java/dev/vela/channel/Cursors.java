@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
  *   <li>{@code head}: the next position to receive from; only grows, by CAS (volatile).</li>
  *   <li>{@code tail}: the next position to send to, with {@link #CLOSED_BIT} (the sign bit) set once
  *       the channel is closed; grows by CAS only while the bit is clear, so no send can slip in after
- *       a close. Invariant: {@code head ≤ (tail & ~CLOSED_BIT)}.</li>
+ *       a close. Invariant: {@code head ≤ (tail & ~CLOSED_BIT)} (the unbounded flavour allows head one past a tail that sits on a block marker, see UnboundedChannel).</li>
  *   <li>{@code headRef}/{@code tailRef}: the block holding head/tail (unbounded flavour only).</li>
  * </ul>
  */

@@ -33,7 +33,7 @@ package dev.vela.channel;
  * of one mode at a time; Kotlin/Jox pair the k-th sender with the k-th receiver in an infinite array
  * of cells. Two plain lock-free queues plus the asymmetric re-check give the same guarantees with
  * far less code, and waiters that give up are unlinked at once, so memory does not grow under
- * endless timeouts (see docs/adr/0004-channel-algorithm.md).
+ * endless timeouts (see docs/adr/0005-channel-algorithm.md).
  */
 final class RendezvousChannel<T> extends ChannelCore<T> {
     /** Senders blocked with an element (Waiter.element). */

@@ -22,7 +22,9 @@ import java.lang.invoke.VarHandle;
  * sender, who is between its claim and its write.
  *
  * <h2>Invariants</h2>
- * {@code head ≤ tail} (positions, without the closed bit); {@code headRef}/{@code tailRef} are the
+ * {@code head ≤ tail + 1} (positions, without the closed bit): head may be one past tail only while
+ * tail sits on a marker that its sender has not yet stepped over, and then nothing is buffered;
+ * {@code headRef}/{@code tailRef} are the
  * blocks of {@code head}/{@code tail} whenever their offset is below {@code B}; a block's
  * {@code next} is set before any position of the next lap can be claimed.
  *
@@ -105,7 +107,9 @@ final class UnboundedChannel<T> extends BufferChannel<T> {
             }
             Block b = (Block) c.headRef;
             long t = c.tail();
-            if ((t & ~Cursors.CLOSED_BIT) == h) return t < 0 ? DRAINED : EMPTY;
+            // ">=", not "==": head can be one past tail while the sender of a block's last slot has
+            // not yet stepped tail over the marker (tail = marker, head = marker + 1): still empty.
+            if (h >= (t & ~Cursors.CLOSED_BIT)) return t < 0 ? DRAINED : EMPTY;
             if (c.casHead(h, h + 1)) {
                 if (off + 1 == blockSize) {                           // we own the marker: advance head
                     Block next;
@@ -128,7 +132,7 @@ final class UnboundedChannel<T> extends BufferChannel<T> {
 
     @Override
     boolean isEmpty0() {
-        return cursors.head() == (cursors.tail() & ~Cursors.CLOSED_BIT);
+        return cursors.head() >= (cursors.tail() & ~Cursors.CLOSED_BIT);
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * room or for a receiver.
  *
  * <p>Backed by the JDK's lock-free {@link ConcurrentLinkedDeque} (see
- * docs/adr/0005-waiter-queue.md). A waiter that gives up removes itself, so the queue holds at most
+ * docs/adr/0006-waiter-queue.md). A waiter that gives up removes itself, so the queue holds at most
  * the waiters that are really blocked plus those being removed at this instant: memory does not grow
  * under an endless stream of timed-out or interrupted operations. Peers take waiters from the front;
  * a waiter that was woken but lost its retry to a faster thread re-enters at the front

@@ -31,14 +31,32 @@ import java.util.concurrent.locks.LockSupport;
  * </table>
  *
  * <h2>Spinning</h2>
- * The owner spins {@link #SPINS} times on the state before it parks, because a virtual thread's
- * park/unpark costs microseconds while a peer on the other core often answers within a few hundred
- * nanoseconds (see docs/adr/0006-spin-then-park.md). {@code -Dvela.channel.spins=N} overrides it.
+ * The owner spins {@link #spins()} times on the state before it parks. A platform thread spins
+ * (its park/unpark goes through the OS, and a peer on the other core often answers within a few
+ * hundred nanoseconds); a virtual thread by default does not, because parking it lets its carrier
+ * run the peer it waits for, often on the same core with no OS wake-up at all, while spinning would
+ * hold the carrier that peer needs. Decided by benchmark: docs/adr/0007-spin-then-park.md.
+ * {@code -Dvela.channel.spins=N} and {@code -Dvela.channel.spins.virtual=N} override the two counts.
  */
 final class Waiter {
 
-    /** Spin iterations before parking; shared by every blocking path. */
-    static final int SPINS = Integer.getInteger("vela.channel.spins", 256);
+    /** Spin iterations before parking, for a platform thread. */
+    static final int SPINS_PLATFORM = Integer.getInteger("vela.channel.spins", 256);
+    /** Spin iterations before parking, for a virtual thread (see docs/adr/0007-spin-then-park.md). */
+    static final int SPINS_VIRTUAL = Integer.getInteger("vela.channel.spins.virtual", 2);
+
+    /** The spin policy shared by every blocking path: how long the current thread spins before parking. */
+    static int spins() {
+        return Thread.currentThread().isVirtual() ? SPINS_VIRTUAL : SPINS_PLATFORM;
+    }
+
+    /**
+     * One step of spinning: a CPU pause on a platform thread; on a virtual thread, a
+     * {@link Thread#yield()}, which lets the peer queued on the same carrier run instead of burning it.
+     */
+    static void backOff() {
+        if (Thread.currentThread().isVirtual()) Thread.yield(); else Thread.onSpinWait();
+    }
 
     /** A peer made progress possible: retry (buffered flavours). */
     static final Object NOTIFIED = new Marker("NOTIFIED");
@@ -112,10 +130,10 @@ final class Waiter {
      *         still waiting: the caller must {@link #cancel()} it)
      */
     Object await(boolean timed, long deadline) {
-        for (int i = 0; i < SPINS; i++) {
+        for (int i = spins(); i > 0; i--) {
             Object s = state;
             if (s != null) return s;
-            Thread.onSpinWait();
+            backOff();
         }
         while (true) {
             Object s = state;

@@ -47,6 +47,14 @@ enum Flavor {
         return capacity != Integer.MAX_VALUE;
     }
 
+    /**
+     * How many values make a channel of this flavour full: its capacity if finite (0 for rendezvous),
+     * else {@code unboundedCount}.
+     */
+    int fillCount(int unboundedCount) {
+        return isFinite() ? capacity : unboundedCount;
+    }
+
     /** How many of {@code n} values fit into an empty channel of this flavour before a send blocks. */
     int fits(int n) {
         return Math.min(n, capacity);

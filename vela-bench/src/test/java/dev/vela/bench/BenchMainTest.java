@@ -1,0 +1,56 @@
+package dev.vela.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Smoke test of {@code ./vela bench}: the real BenchMain code path on one small scenario, in-process. */
+class BenchMainTest {
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void quickRunOfOneScenarioWritesTheReport(@TempDir Path out) throws Exception {
+        System.setProperty("jmh.ignoreLock", "true");  // another JMH run on the machine must not block the build
+        int code = BenchMain.run(new String[] {"--quick", "--filter", "UnboundedBench", "--out", out.toString()});
+
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("## SPSC unbounded"), md);
+        for (String row : List.of("| Vela |", "| Jox 1.0.1 |", "| LinkedBlockingQueue |", "| LinkedTransferQueue |"))
+            assertTrue(md.contains(row), "row " + row + " missing:\n" + md);
+        assertTrue(md.contains("CPUs: " + Runtime.getRuntime().availableProcessors()), md);
+        assertFalse(md.contains("failed:"), md);
+        assertEquals(0, code, md);
+
+        String json = Files.readString(out.resolve("results.json"));
+        assertTrue(json.contains("\"title\": \"SPSC unbounded\"") && json.contains("\"velaOverThis\""), json);
+        assertTrue(Files.readString(out.resolve("index.html")).contains("<svg"));
+    }
+
+    @Test
+    void everyScenarioIsListedWithItsPeers() {
+        List<String> ids = BenchMain.allCases().stream().map(BenchMain.Case::id).toList();
+        assertTrue(ids.contains("SpscBench.spsc capacity=1024 impl=jox"), ids.toString());
+        assertTrue(ids.contains("MpscBench.mpsc producers=100 impl=abq"), ids.toString());
+        assertTrue(ids.contains("RendezvousBench.handoff impl=exchanger"), ids.toString());
+        assertTrue(ids.contains("WorkerSpawnBench.fromVirtual impl=thread"), ids.toString());
+        assertEquals(43, ids.size(), ids.toString());
+    }
+
+    @Test
+    void checksumsCatchWhatTheFlowsMove() throws Exception {
+        assertEquals(Flows.expectedSum(100) * 10, Flows.mpsc(Pipe.create("abq", 4), 10, 1000));
+        assertEquals(Flows.expectedSum(300), Flows.chain(new Pipe[] {Pipe.create("lbq", 2), Pipe.create("jox", 2)}, 300));
+        assertEquals(Flows.expectedSum(5) * 50, Flows.pairs(
+                java.util.stream.IntStream.range(0, 50).mapToObj(i -> Pipe.create("sq", Pipe.RENDEZVOUS)).toArray(Pipe[]::new), 5));
+        long manual = 0;
+        for (int i = 0; i < 1000; i++) manual += Flows.value(i);
+        assertEquals(manual, Flows.expectedSum(1000));
+    }
+}

@@ -1,0 +1,549 @@
+package dev.vela.worker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A task running on its own virtual thread, and the handle to its outcome.
+ *
+ * <pre>{@code
+ * Worker<User> w = Worker.spawn("fetch-user", () -> fetch(id));
+ * User u = w.join();                        // blocks; see below for the four ways it can end
+ * Worker<Report> d = Worker.spawn(() -> slow(), Duration.ofMillis(100)); // fails at 100 ms
+ * }</pre>
+ *
+ * <p>Each worker runs on one virtual thread named after the worker ({@code worker-<n>} by default).
+ * A worker ends in exactly one of four ways, decided once and told apart by {@link #join()}:
+ * <ul>
+ *   <li>success: {@code join} returns the value (state {@link State#SUCCESS});</li>
+ *   <li>failure: the task threw; {@code join} throws {@link WorkerFailedException} whose cause is
+ *       the task's exception, type and message intact (state {@link State#FAILED});</li>
+ *   <li>missed deadline: {@code join} throws {@link WorkerTimeoutException} (state
+ *       {@link State#FAILED}, {@link #exceptionNow()} is a {@link TimeoutException});</li>
+ *   <li>cancellation: {@code join} throws {@link WorkerCancelledException} (state
+ *       {@link State#CANCELLED}).</li>
+ * </ul>
+ * A {@code join(Duration)} that runs out of time throws the checked {@link TimeoutException} and
+ * leaves the worker running. Every exception message names the worker.
+ *
+ * <p><b>Deadlines</b> count from the moment the task starts running (not from {@code spawn}, which
+ * matters for tasks queued in a {@link WorkerPool}). At the deadline the worker is interrupted and
+ * completes as timed out <em>at that moment</em>: joiners wake within milliseconds even if the task
+ * ignores the interrupt, and whatever the task returns later is discarded (see docs/adr/0002).
+ *
+ * <h2>Implementation overview</h2>
+ * The outcome is decided by one CAS in {@link WorkerCore} (states NEW, RUNNING, COMPLETING, SUCCESS,
+ * FAILED, TIMED_OUT, CANCELLED); the runner, {@link #cancel}, the deadline timer and pool shutdown
+ * all race through that CAS and exactly one wins. Deadlines are armed on one shared timer thread
+ * ({@link Deadlines}) when the task starts and disarmed when it returns. A worker created by
+ * {@link #spawnAll} is a <em>group</em>: it has no thread and is completed by its members' callbacks.
+ *
+ * @param <T> the result type
+ */
+public final class Worker<T> extends WorkerCore implements Future<T> {
+    /** Final; also the thread's name. */
+    private final String name;
+    /** Final; null for a group. Kept so that {@link WorkerPool#shutdownNow()} can hand it back. */
+    private final Callable<? extends T> task;
+    /** Final; null when the worker has no deadline. */
+    private final Duration deadline;
+    /** Final; the pool that throttles this worker, or null. */
+    private final WorkerPool pool;
+    /** Volatile; set once, just before the thread starts; null for a group or a never-started pooled worker. */
+    private volatile Thread thread;
+
+    Worker(String name, Callable<? extends T> task, Duration deadline, WorkerPool pool) {
+        super(task == null ? RUNNING : NEW);
+        this.name = name;
+        this.task = task;
+        this.deadline = deadline;
+        this.pool = pool;
+    }
+
+    // ------------------------------------------------------------------ spawning
+
+    /**
+     * Starts {@code task} on a new virtual thread named {@code worker-<n>}.
+     *
+     * @param task the task; its value becomes the worker's result
+     * @param <T> the result type
+     * @return the running worker
+     * @throws NullPointerException if {@code task} is null
+     */
+    public static <T> Worker<T> spawn(Callable<? extends T> task) {
+        return start(new Worker<>(WorkerSupport.nextName("worker"), WorkerSupport.checkTask(task), null, null));
+    }
+
+    /**
+     * Starts {@code task} on a new virtual thread named {@code name}.
+     *
+     * @param name the worker's name, used for its thread and in every exception message
+     * @param task the task
+     * @param <T> the result type
+     * @return the running worker
+     * @throws NullPointerException if {@code name} or {@code task} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public static <T> Worker<T> spawn(String name, Callable<? extends T> task) {
+        return start(new Worker<>(WorkerSupport.checkName(name), WorkerSupport.checkTask(task), null, null));
+    }
+
+    /**
+     * Starts {@code task} with a deadline counted from when it starts running.
+     *
+     * @param task the task
+     * @param deadline how long the task may run; at the deadline it is interrupted and the worker
+     *                 fails with {@link WorkerTimeoutException}
+     * @param <T> the result type
+     * @return the running worker
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code deadline} is negative
+     */
+    public static <T> Worker<T> spawn(Callable<? extends T> task, Duration deadline) {
+        WorkerSupport.checkTask(task);
+        return start(new Worker<>(WorkerSupport.nextName("worker"), task, Deadlines.check(deadline, "deadline"), null));
+    }
+
+    /**
+     * Starts a named task with a deadline counted from when it starts running.
+     *
+     * @param name the worker's name
+     * @param task the task
+     * @param deadline how long the task may run
+     * @param <T> the result type
+     * @return the running worker
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank or {@code deadline} negative
+     */
+    public static <T> Worker<T> spawn(String name, Callable<? extends T> task, Duration deadline) {
+        return start(new Worker<>(WorkerSupport.checkName(name), WorkerSupport.checkTask(task), Deadlines.check(deadline, "deadline"), null));
+    }
+
+    /**
+     * Starts a task that returns nothing; the worker's result is {@code null}.
+     *
+     * @param task the task
+     * @return the running worker
+     * @throws NullPointerException if {@code task} is null
+     */
+    public static Worker<Void> run(Runnable task) {
+        return spawn(new WorkerSupport.RunnableTask(WorkerSupport.checkTask(task)));
+    }
+
+    /**
+     * Starts a named task that returns nothing.
+     *
+     * @param name the worker's name
+     * @param task the task
+     * @return the running worker
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public static Worker<Void> run(String name, Runnable task) {
+        return spawn(name, new WorkerSupport.RunnableTask(WorkerSupport.checkTask(task)));
+    }
+
+    /**
+     * Starts every task on its own worker and returns a group worker whose result is the list of
+     * results in input order. On the first failure, missed deadline or cancellation of a member, the
+     * group completes at once (failed, cause = that member's exception; or cancelled) and the other
+     * members are cancelled. Cancelling the group cancels every member. The group has no thread of
+     * its own; its name is {@code all-<n>}.
+     *
+     * @param tasks the tasks, none null; an empty list gives an already successful group
+     * @param <T> the element type
+     * @return the group worker
+     * @throws NullPointerException if {@code tasks} or an element is null (nothing is started then)
+     */
+    public static <T> Worker<List<T>> spawnAll(List<? extends Callable<? extends T>> tasks) {
+        return WorkerGroup.spawnAll(tasks);
+    }
+
+    /**
+     * Waits for all {@code workers} and returns their results in order. On the first failure,
+     * missed deadline or cancellation among them, the others are cancelled and that worker's own
+     * {@code join} exception is thrown (it names that worker).
+     *
+     * <p><b>Interruption and timeout.</b> No timeout. If the caller is interrupted while waiting,
+     * {@link InterruptedException} is thrown (flag cleared) and the workers keep running.
+     *
+     * @param workers the workers, none null
+     * @param <T> the element type
+     * @return the results, in the order of {@code workers}
+     * @throws WorkerFailedException if a worker failed or missed its deadline
+     * @throws WorkerCancelledException if a worker was cancelled
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public static <T> List<T> joinAll(List<? extends Worker<? extends T>> workers) throws InterruptedException {
+        return WorkerGroup.joinAll(workers);
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    /**
+     * Returns the worker's name, which is also its thread's name.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Returns the outcome as a {@link java.util.concurrent.Future.State}: RUNNING until decided (this
+     * includes waiting in a pool queue), then SUCCESS, FAILED (a missed deadline included) or CANCELLED.
+     *
+     * @return the state, consistent with what {@link #join()} reports
+     */
+    @Override
+    public State state() {
+        return switch (stateCode()) {
+            case SUCCESS -> State.SUCCESS;
+            case FAILED, TIMED_OUT -> State.FAILED;
+            case CANCELLED -> State.CANCELLED;
+            default -> State.RUNNING;
+        };
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean isDone() {
+        return isTerminal();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean isCancelled() {
+        return stateCode() == CANCELLED;
+    }
+
+    // ------------------------------------------------------------------ cancelling
+
+    /**
+     * Cancels the worker and interrupts its thread. Idempotent.
+     *
+     * @return true if this call cancelled the worker; false if it had already finished in any way
+     *         (including an earlier cancel)
+     */
+    public boolean cancel() {
+        return cancel(true);
+    }
+
+    /**
+     * Cancels the worker; interrupts its thread only if {@code mayInterruptIfRunning}. The outcome is
+     * decided at once: joiners wake with {@link WorkerCancelledException} and a late result is discarded.
+     *
+     * @param mayInterruptIfRunning whether to interrupt a running task
+     * @return true if this call cancelled the worker, false if it had already finished
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return cancel(mayInterruptIfRunning, null);
+    }
+
+    final boolean cancel(boolean interrupt, String why) {
+        if (stateCode() == NEW && decide(NEW, CANCELLED, null, why)) {
+            if (pool != null) {
+                pool.forget(this);
+            }
+            finish();
+            return true;
+        }
+        if (decide(RUNNING, CANCELLED, null, why)) {
+            Thread t = thread;
+            if (interrupt && t != null) {
+                t.interrupt();
+            }
+            finish();
+            return true;
+        }
+        return false;
+    }
+
+    /** Cancels the worker only if its task never started (pool shutdownNow); the pool does its own bookkeeping. */
+    final boolean cancelUnstarted(String why) {
+        if (decide(NEW, CANCELLED, null, why)) {
+            finish();
+            return true;
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ waiting
+
+    /**
+     * Waits for the worker and returns its result.
+     *
+     * <p><b>Interruption and timeout.</b> No timeout (see {@link #join(Duration)}). If the caller is
+     * interrupted while waiting, {@link InterruptedException} is thrown with the flag cleared and the
+     * worker keeps running; if the worker is already done, the result is returned even when the
+     * caller's interrupt flag is set.
+     *
+     * @return the task's value
+     * @throws WorkerFailedException if the task threw (cause = the task's exception)
+     * @throws WorkerTimeoutException if the worker missed its deadline
+     * @throws WorkerCancelledException if the worker was cancelled
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public T join() throws InterruptedException {
+        return report(awaitDone(0L, false));
+    }
+
+    /**
+     * Waits at most {@code timeout} for the worker and returns its result.
+     *
+     * <p><b>Interruption and timeout.</b> The time is measured on the monotonic clock from the call.
+     * If it runs out, the checked {@link TimeoutException} is thrown and the worker keeps running
+     * (nothing is cancelled). Interruption is handled as in {@link #join()}.
+     *
+     * @param timeout how long to wait; zero means only check
+     * @return the task's value
+     * @throws TimeoutException if the worker did not finish in time
+     * @throws WorkerFailedException if the task threw
+     * @throws WorkerTimeoutException if the worker missed its own deadline
+     * @throws WorkerCancelledException if the worker was cancelled
+     * @throws InterruptedException if interrupted while waiting
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public T join(Duration timeout) throws InterruptedException, TimeoutException {
+        int s = awaitDone(Deadlines.toNanos(Deadlines.check(timeout, "timeout")), true);
+        if (s <= COMPLETING) {
+            throw new TimeoutException("join of worker '" + name + "' timed out after "
+                    + Deadlines.format(timeout) + "; the worker is still running");
+        }
+        return report(s);
+    }
+
+    /**
+     * Waits for the worker, {@link Future} style.
+     *
+     * <p><b>Interruption and timeout.</b> As {@link #join()}.
+     *
+     * @return the task's value
+     * @throws ExecutionException if the task threw (cause = its exception) or missed its deadline
+     *         (cause = a {@link TimeoutException})
+     * @throws WorkerCancelledException if the worker was cancelled
+     * @throws InterruptedException if interrupted while waiting
+     */
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        return reportGet(awaitDone(0L, false));
+    }
+
+    /**
+     * Waits at most the given time, {@link Future} style.
+     *
+     * <p><b>Interruption and timeout.</b> As {@link #join(Duration)}: a {@link TimeoutException}
+     * leaves the worker running.
+     *
+     * @param timeout how long to wait
+     * @param unit the unit of {@code timeout}
+     * @return the task's value
+     * @throws ExecutionException if the task threw or missed its deadline
+     * @throws WorkerCancelledException if the worker was cancelled
+     * @throws TimeoutException if the worker did not finish in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        Objects.requireNonNull(unit, "unit");
+        int s = awaitDone(unit.toNanos(timeout), true);
+        if (s <= COMPLETING) {
+            throw new TimeoutException("get of worker '" + name + "' timed out; the worker is still running");
+        }
+        return reportGet(s);
+    }
+
+    /**
+     * Returns the result of a worker that succeeded, without waiting.
+     *
+     * @return the task's value
+     * @throws IllegalStateException if the worker has not finished or did not succeed
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public T resultNow() {
+        int s = stateCode();
+        if (s != SUCCESS) {
+            throw new IllegalStateException("worker '" + name + "' has no result: " + WorkerSupport.describe(s));
+        }
+        return (T) result();
+    }
+
+    /**
+     * Returns the exception of a worker that failed, without waiting: the task's own exception, or
+     * a {@link TimeoutException} for a missed deadline.
+     *
+     * @return the failure
+     * @throws IllegalStateException if the worker has not finished or did not fail
+     */
+    @Override
+    public Throwable exceptionNow() {
+        int s = stateCode();
+        if (s != FAILED && s != TIMED_OUT) {
+            throw new IllegalStateException("worker '" + name + "' has no exception: " + WorkerSupport.describe(s));
+        }
+        return (Throwable) result();
+    }
+
+    /**
+     * Returns a new {@link CompletableFuture} completed with this worker's outcome: the value; the
+     * task's exception; a {@link TimeoutException} for a missed deadline; or a
+     * {@link WorkerCancelledException}. Cancelling the returned future cancels the worker. Dependent
+     * stages may run on the thread that completes the worker.
+     *
+     * @return a future mirroring this worker
+     */
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        onDone(() -> {
+            switch (stateCode()) {
+                case SUCCESS -> cf.complete((T) result());
+                case CANCELLED -> cf.completeExceptionally(cancelledException());
+                default -> cf.completeExceptionally((Throwable) result());
+            }
+        });
+        cf.whenComplete((v, e) -> {
+            if (cf.isCancelled()) {
+                cancel(true);
+            }
+        });
+        return cf;
+    }
+
+    /** Returns {@code Worker[name=..., state=...]}. */
+    @Override
+    public String toString() {
+        return "Worker[name=" + name + ", state=" + WorkerSupport.describe(stateCode()) + "]";
+    }
+
+    // ------------------------------------------------------------------ package-private machinery
+
+    /** Creates and starts the thread (exactly once per worker that gets one). */
+    final void startThread() {
+        Thread t = Thread.ofVirtual().name(name).unstarted(this::runBody);
+        thread = t;
+        t.start();
+    }
+
+    /** The worker's thread, or null if it never got one. */
+    final Thread thread() {
+        return thread;
+    }
+
+    /** What {@link WorkerPool#shutdownNow()} returns for this never-started worker. */
+    final Runnable unstartedTask() {
+        return task instanceof WorkerSupport.RunnableTask(Runnable r) ? r : new FutureTask<>(task::call);
+    }
+
+    /** The exception {@code join} throws for a FAILED or TIMED_OUT worker (a fresh one per call). */
+    final WorkerFailedException failureException() {
+        Object cause = result();
+        if (stateCode() == TIMED_OUT) {
+            return new WorkerTimeoutException(name, (TimeoutException) cause);
+        }
+        String why = detail();
+        return new WorkerFailedException(name, "worker '" + name + "' failed: "
+                + (why == null ? "" : why + ": ") + cause, (Throwable) cause);
+    }
+
+    final WorkerCancelledException cancelledException() {
+        String why = detail();
+        return new WorkerCancelledException(name, "worker '" + name + "' was cancelled" + (why == null ? "" : ": " + why));
+    }
+
+    /** Completes a group worker (no thread) from RUNNING. */
+    final boolean completeGroup(int to, Object value, String why) {
+        if (decide(RUNNING, to, value, why)) {
+            finish();
+            return true;
+        }
+        return false;
+    }
+
+    static <T> Worker<T> group(String name) {
+        return new Worker<>(name, null, null, null);
+    }
+
+    private static <T> Worker<T> start(Worker<T> w) {
+        w.startThread();
+        return w;
+    }
+
+    /** The thread body: NEW → RUNNING, arm the deadline, run, disarm, release the pool slot, decide. */
+    private void runBody() {
+        if (!casState(NEW, RUNNING)) { // cancelled (or handed back by shutdownNow) before it started
+            if (pool != null) {
+                pool.releaseSlot(this);
+                pool.taskFinished();
+            }
+            return;
+        }
+        Future<?> timer = deadline == null ? null : Deadlines.schedule(this::expire, Deadlines.toNanos(deadline));
+        Object value;
+        int outcome;
+        try {
+            value = task.call();
+            outcome = SUCCESS;
+        } catch (Throwable e) {
+            value = e;
+            outcome = FAILED;
+        }
+        try {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            if (pool != null) {
+                pool.releaseSlot(this); // before publishing: activeCount() is 0 once join() returned
+            }
+        } finally {
+            if (decide(RUNNING, outcome, value, null)) {
+                finish();
+            }
+            if (pool != null) {
+                pool.taskFinished();
+            }
+        }
+    }
+
+    /** Deadline timer action (on a short virtual thread): decide TIMED_OUT, then interrupt. */
+    private void expire() {
+        TimeoutException e = new TimeoutException("worker '" + name + "' missed its deadline of "
+                + Deadlines.format(deadline));
+        if (decide(RUNNING, TIMED_OUT, e, null)) {
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+            finish();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T report(int s) {
+        return switch (s) {
+            case SUCCESS -> (T) result();
+            case CANCELLED -> throw cancelledException();
+            default -> throw failureException();
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private T reportGet(int s) throws ExecutionException {
+        return switch (s) {
+            case SUCCESS -> (T) result();
+            case CANCELLED -> throw cancelledException();
+            default -> throw new ExecutionException(failureException().getMessage(), (Throwable) result());
+        };
+    }
+}

@@ -1,2 +1,0 @@
-package dev.vela.worker;
-class PlaceholderTest { @org.junit.jupiter.api.Test void ok() {} }

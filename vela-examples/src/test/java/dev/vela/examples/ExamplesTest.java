@@ -1,0 +1,94 @@
+package dev.vela.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+
+/** Runs every example program (the README's snippets) and checks what it prints. */
+@Timeout(60)
+class ExamplesTest {
+
+    /** Lines each example must print (a subset, in order). */
+    private static final Map<String, List<String>> EXPECTED = Map.of(
+            "channels", List.of("received 6 messages; channel closed: true"),
+            "timeouts", List.of("trySend a: true", "trySend b (full): false", "send c within 20 ms: false",
+                    "receive: a", "tryReceive on empty: null", "receive within 20 ms: null",
+                    "still buffered: last words", "then: closed, cause = disk full"),
+            "rendezvous", List.of("pong 1", "pong 2", "pong 3", "rallies: 3"),
+            "pipeline", List.of("sum of squares 1..50 = 42925"));
+
+    static synchronized String run(Examples.Program p) throws Exception {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            p.main(new String[0]);
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        old.print(out);
+        return out;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyExampleRunsAndPrintsWhatTheReadmeSays() {
+        return Examples.all().entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
+            String out = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    Duration.ofSeconds(30), () -> run(e.getValue()));
+            assertTrue(!out.isBlank(), e.getKey() + " printed nothing");
+            int from = 0;
+            for (String line : EXPECTED.getOrDefault(e.getKey(), List.of())) {
+                int at = out.indexOf(line, from);
+                assertTrue(at >= 0, e.getKey() + " should print '" + line + "' (in order), printed:\n" + out);
+                from = at + line.length();
+            }
+        }));
+    }
+
+    @Test
+    void everyReadmeExampleNameExists() throws Exception {
+        Path readme = Path.of("..", "README.md");
+        String text = Files.readString(readme);
+        Matcher m = Pattern.compile("\\./vela example (\\w+)").matcher(text);
+        int seen = 0;
+        while (m.find()) {
+            assertTrue(Examples.all().containsKey(m.group(1)), "README names unknown example " + m.group(1));
+            seen++;
+        }
+        assertTrue(seen >= 3, "README should point at the examples");
+        // every Java snippet class named in the README exists as an example source file
+        Matcher src = Pattern.compile("vela-examples/src/main/java/dev/vela/examples/(\\w+)\\.java").matcher(text);
+        while (src.find()) {
+            assertTrue(Files.exists(Path.of("src/main/java/dev/vela/examples/" + src.group(1) + ".java")), src.group());
+        }
+    }
+
+    @Test
+    void moduleDescriptorExportsOnlyApiPackages() {
+        Module core = dev.vela.channel.Channel.class.getModule();
+        // On the class path (surefire) the module is unnamed; read the compiled descriptor instead.
+        var finder = java.lang.module.ModuleFinder.of(Path.of("..", "vela-core", "target", "classes"));
+        var ref = finder.find("dev.vela.core").orElseThrow(() -> new AssertionError("no module dev.vela.core"));
+        var exported = ref.descriptor().exports().stream().map(java.lang.module.ModuleDescriptor.Exports::source).sorted().toList();
+        assertEquals(List.of("dev.vela.channel", "dev.vela.worker"), exported);
+        assertTrue(ref.descriptor().requires().stream().allMatch(r -> r.name().equals("java.base")),
+                "core must depend on java.base only: " + ref.descriptor().requires());
+        assertTrue(core != null);
+    }
+}

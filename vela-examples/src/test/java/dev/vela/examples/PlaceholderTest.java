@@ -1,2 +1,0 @@
-package dev.vela.examples;
-class PlaceholderTest { @org.junit.jupiter.api.Test void ok() {} }
