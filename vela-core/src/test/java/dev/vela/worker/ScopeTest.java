@@ -37,7 +37,9 @@ class ScopeTest {
         Worker<Object> slow, bad, alsoBad;
         long t0 = System.nanoTime();
         try (var scope = Scope.open()) {
+            CountDownLatch slowStarted = new CountDownLatch(1);
             slow = scope.spawn("slow", () -> {
+                slowStarted.countDown();
                 try {
                     Thread.sleep(30_000);
                 } catch (InterruptedException e) {
@@ -47,6 +49,7 @@ class ScopeTest {
                 return null;
             });
             bad = scope.spawn("bad", () -> {
+                slowStarted.await(); // so that the cancel must interrupt a running sibling
                 try {
                     throw new IllegalStateException("first");
                 } finally {
