@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * {@code ./vela bench}: runs every benchmark of this module one by one through the JMH Runner API
  * (Vela and its peers in the same run), prints a progress line per benchmark, then a table per
  * scenario with messages/s (median of the measurement iterations) and the ratio Vela ÷ each peer,
- * and writes results.md, results.json and index.html to {@code target/vela-bench/}.
+ * and writes results.md, results.json and index.html to {@code target/vela-bench/}. The last
+ * "benchmark" is {@link MemoryBench} (plain Java, not JMH): memory per buffered message, in this JVM.
  *
  * <pre>
  *   --quick          smoke run: in-process (no fork), 1 × 0.1 s warmup, 2 × 0.1 s measurement; numbers not comparable
@@ -122,18 +123,26 @@ public final class BenchMain {
         Report report = new Report(settings.describe(), out);
         System.out.printf("Vela bench — %d benchmarks, %s%n%s%nestimated %s; results go to %s%n%n",
                 cases.size(), settings.describe(), report.environment(),
-                clock(settings.estimateSeconds() * cases.size()), out.toAbsolutePath());
+                clock(estimate(cases, settings)), out.toAbsolutePath());
         quietJmhUnsafeWarning();
         List<Outcome> outcomes = new ArrayList<>();
         long start = System.nanoTime();
         for (int k = 0; k < cases.size(); k++) {
             Case c = cases.get(k);
             double elapsed = (System.nanoTime() - start) / 1e9;
-            double perCase = k == 0 ? settings.estimateSeconds() : elapsed / k;
+            double left = estimate(cases.subList(k, cases.size()), settings)  // corrected by how the estimate fared so far
+                    * (k == 0 ? 1 : elapsed / estimate(cases.subList(0, k), settings));
             System.out.printf("[%2d/%d] %s elapsed, ~%s left  %-48s ", k + 1, cases.size(), clock(elapsed),
-                    clock(perCase * (cases.size() - k)), c.id());
+                    clock(left), c.id());
             System.out.flush();
-            Outcome o = runOne(c, settings, verbose);
+            Outcome o;
+            if (c.type() == MemoryBench.class) {
+                List<MemoryBench.Row> rows = MemoryBench.run(settings == QUICK);
+                report.memory(rows);
+                o = memoryOutcome(c, rows);
+            } else {
+                o = runOne(c, settings, verbose);
+            }
             outcomes.add(o);
             System.out.println(o.ok() ? Report.human(o.median()) + " " + Report.unit(c) : "FAILED: " + o.error());
             report.write(outcomes);  // after every benchmark, so an interrupted run still leaves its results
@@ -142,6 +151,20 @@ public final class BenchMain {
         System.out.print(report.console(outcomes));
         System.out.println("Written: " + out.resolve("results.md") + ", results.json, index.html");
         return outcomes.stream().allMatch(Outcome::ok) ? 0 : 1;
+    }
+
+    private static double estimate(List<Case> cases, Settings s) {
+        return cases.stream().mapToDouble(c -> c.type() == MemoryBench.class
+                ? MemoryBench.estimateSeconds(s == QUICK) : s.estimateSeconds()).sum();
+    }
+
+    /** The memory run as one progress line: Vela's unbounded bytes/message, or the first failure. */
+    private static Outcome memoryOutcome(Case c, List<MemoryBench.Row> rows) {
+        for (MemoryBench.Row r : rows)
+            if (!r.ok()) return new Outcome(c, 0, 0, 0, 0, r.scenario().title() + ", " + r.name() + ": " + r.error());
+        MemoryBench.Row vela = rows.stream().filter(r -> r.impl().equals("vela") && r.scenario().capacity() == Pipe.UNBOUNDED)
+                .findFirst().orElseThrow();
+        return new Outcome(c, vela.bytesPerMessage(), vela.minPerMessage(), vela.maxPerMessage(), MemoryBench.REPEATS, null);
     }
 
     static Outcome runOne(Case c, Settings s, boolean verbose) {
@@ -180,7 +203,7 @@ public final class BenchMain {
 
     private static final class Probe { @SuppressWarnings("unused") int field; }
 
-    /** Every (benchmark method × @Param combination) of {@link #BENCHMARKS}, read from the annotations. */
+    /** Every (benchmark method × @Param combination) of {@link #BENCHMARKS}, read from the annotations, then the memory run. */
     static List<Case> allCases() {
         List<Case> cases = new ArrayList<>();
         for (Class<?> type : BENCHMARKS) {
@@ -191,6 +214,7 @@ public final class BenchMain {
                     .sorted(Comparator.comparing(Method::getName)).toArray(Method[]::new);
             for (Method m : methods) expand(type, m.getName(), params, 0, new LinkedHashMap<>(), cases);
         }
+        cases.add(MemoryBench.CASE);  // not JMH: every memory scenario and implementation in one go
         return cases;
     }
 

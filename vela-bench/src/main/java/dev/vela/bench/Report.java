@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * The report of a bench run: one table per scenario (implementation | median score | Vela ÷ this
  * peer), on the console and as results.md, results.json and index.html (inline SVG bar chart of the
  * ratios, no network). Ratios are of medians and always "Vela ÷ peer" in throughput, so above 1 means
- * Vela is faster.
+ * Vela is faster. Then, if it was run, the {@link MemoryBench} table: bytes per buffered message, where
+ * lower is better (the one table whose ratio reads the other way).
  */
 final class Report {
     private final String settings;
@@ -27,11 +28,15 @@ final class Report {
     private final int cpus = Runtime.getRuntime().availableProcessors();
     private final String commit = gitCommit();
     private final String date = Instant.now().toString();
+    private List<MemoryBench.Row> memory = List.of();
 
     Report(String settings, Path dir) {
         this.settings = settings;
         this.dir = dir;
     }
+
+    /** The memory rows to include from now on (the memory run happens once, as one "benchmark"). */
+    void memory(List<MemoryBench.Row> rows) { memory = List.copyOf(rows); }
 
     String environment() {
         return "JDK " + jdk + ", " + cpus + " CPUs, " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
@@ -74,7 +79,11 @@ final class Report {
 
     static boolean isSpawn(Case c) { return c.type().getSimpleName().equals("WorkerSpawnBench"); }
 
-    static String unit(Case c) { return isSpawn(c) ? "spawn+join/s" : "msg/s"; }
+    static String unit(Case c) {
+        return isMemory(c) ? "bytes/message (Vela unbounded; table at the end)" : isSpawn(c) ? "spawn+join/s" : "msg/s";
+    }
+
+    static boolean isMemory(Case c) { return c.type() == MemoryBench.class; }
 
     static String human(double v) {
         if (v >= 1e9) return String.format(Locale.ROOT, "%.2fG", v / 1e9);
@@ -108,7 +117,7 @@ final class Report {
     static List<Scenario> scenarios(List<Outcome> outcomes) {
         Map<String, Scenario> byKey = new LinkedHashMap<>();
         for (Outcome o : outcomes)
-            byKey.computeIfAbsent(o.c().scenario(), k -> new Scenario(title(o.c()), o.c(), new ArrayList<>())).rows().add(o);
+            if (!isMemory(o.c())) byKey.computeIfAbsent(o.c().scenario(), k -> new Scenario(title(o.c()), o.c(), new ArrayList<>())).rows().add(o);
         return new ArrayList<>(byKey.values());
     }
 
@@ -150,7 +159,62 @@ final class Report {
             if (!sum.isEmpty()) sb.append("  ").append(sum).append('\n');
             sb.append('\n');
         }
+        if (!memory.isEmpty()) {
+            sb.append("== ").append(MEMORY_HEADER).append('\n');
+            for (MemoryTable t : memoryTables()) {
+                sb.append("  -- ").append(t.title()).append('\n');
+                sb.append(String.format(Locale.ROOT, "  %-34s %-14s %-16s %-14s %-18s %s%n", "implementation", "bytes/message",
+                        "min … max", "empty channel", "full channel ÷ N", "Vela ÷ this"));
+                for (MemoryBench.Row r : t.rows())
+                    sb.append(String.format(Locale.ROOT, "  %-34s %-14s %-16s %-14s %-18s %s%n", r.name(), bytes(r),
+                            memRange(r), emptyBytes(r), fullBytes(r), r.impl().equals("vela") ? "" : ratioText(t.ratio(r))));
+            }
+            sb.append("  ").append(MEMORY_NOTE).append("\n\n");
+        }
         return sb.toString();
+    }
+
+    // ---- memory --------------------------------------------------------------------------------
+
+    static final String MEMORY_HEADER = "memory per buffered message (bytes, median of " + MemoryBench.REPEATS
+            + "; lower is better, so Vela ÷ this below 1 = Vela smaller)";
+    static final String MEMORY_NOTE = "Retained heap (after full GC) with N copies of one shared Integer buffered, minus "
+            + "the same channels empty, ÷ N: the element itself is not counted. \"empty channel\" is the retained size "
+            + "of one empty channel, including a preallocated buffer; \"full channel ÷ N\" = empty channel ÷ N + bytes/message, "
+            + "the whole cost per value of a full channel. Ratios are shown only when the peer uses ≥ 1 byte/message.";
+
+    /** One memory scenario: its rows and the ratio Vela ÷ peer in bytes per message. */
+    record MemoryTable(String title, List<MemoryBench.Row> rows) {
+        double ratio(MemoryBench.Row peer) {
+            MemoryBench.Row v = rows.stream().filter(r -> r.impl().equals("vela") && r.ok()).findFirst().orElse(null);
+            return v == null || !peer.ok() || peer.bytesPerMessage() < 1 ? Double.NaN
+                    : Math.max(0, v.bytesPerMessage()) / peer.bytesPerMessage();
+        }
+    }
+
+    List<MemoryTable> memoryTables() {
+        Map<MemoryBench.Scenario, List<MemoryBench.Row>> by = new LinkedHashMap<>();
+        for (MemoryBench.Row r : memory) by.computeIfAbsent(r.scenario(), k -> new ArrayList<>()).add(r);
+        List<MemoryTable> tables = new ArrayList<>();
+        by.forEach((sc, rows) -> tables.add(new MemoryTable(String.format(Locale.ROOT, "%s, N = %,d buffered",
+                sc.title(), sc.messages()), rows)));
+        return tables;
+    }
+
+    private static String bytes(MemoryBench.Row r) {
+        return r.ok() ? String.format(Locale.ROOT, "%.2f", r.bytesPerMessage()) : "failed: " + r.error();
+    }
+
+    private static String memRange(MemoryBench.Row r) {
+        return r.ok() ? String.format(Locale.ROOT, "%.2f … %.2f", r.minPerMessage(), r.maxPerMessage()) : "";
+    }
+
+    private static String fullBytes(MemoryBench.Row r) {
+        return r.ok() ? String.format(Locale.ROOT, "%.2f", r.fullPerMessage()) : "";
+    }
+
+    private static String emptyBytes(MemoryBench.Row r) {
+        return r.ok() ? String.format(Locale.ROOT, "%,.0f B", r.emptyBytes()) : "";
     }
 
     // ---- files ---------------------------------------------------------------------------------
@@ -181,6 +245,18 @@ final class Report {
             String sum = summary(s);
             if (!sum.isEmpty()) sb.append('\n').append(sum).append('\n');
             sb.append('\n');
+        }
+        if (!memory.isEmpty()) {
+            sb.append("## ").append(MEMORY_HEADER).append("\n\n").append(MEMORY_NOTE).append("\n\n");
+            for (MemoryTable t : memoryTables()) {
+                sb.append("### ").append(t.title()).append("\n\n| implementation | bytes/message, median | min … max "
+                        + "| empty channel | full channel ÷ N | Vela ÷ this (lower = Vela smaller) |\n|---|---:|---:|---:|---:|---:|\n");
+                for (MemoryBench.Row r : t.rows())
+                    sb.append("| ").append(r.name()).append(" | ").append(bytes(r)).append(" | ").append(memRange(r))
+                            .append(" | ").append(emptyBytes(r)).append(" | ").append(fullBytes(r)).append(" | ")
+                            .append(r.impl().equals("vela") ? "" : ratioText(t.ratio(r))).append(" |\n");
+                sb.append('\n');
+            }
         }
         return sb.toString();
     }
@@ -213,7 +289,30 @@ final class Report {
             }
             sb.append("\n    ]}");
         }
-        return sb.append("\n  ]\n}\n").toString();
+        sb.append("\n  ],\n  \"memory\": {\"title\": ").append(q(MEMORY_HEADER)).append(", \"unit\": \"bytes/message\", "
+                + "\"lowerIsBetter\": true, \"scenarios\": [");
+        List<MemoryTable> tables = memoryTables();
+        for (int i = 0; i < tables.size(); i++) {
+            MemoryTable t = tables.get(i);
+            MemoryBench.Scenario sc = t.rows().getFirst().scenario();
+            sb.append(i == 0 ? "\n" : ",\n").append("    {\"title\": ").append(q(t.title()))
+                    .append(", \"capacity\": ").append(sc.capacity() == Pipe.UNBOUNDED ? "null" : sc.capacity())
+                    .append(", \"messages\": ").append(sc.messages()).append(", \"results\": [");
+            for (int j = 0; j < t.rows().size(); j++) {
+                MemoryBench.Row r = t.rows().get(j);
+                sb.append(j == 0 ? "\n" : ",\n").append("      {\"impl\": ").append(q(r.impl()))
+                        .append(", \"name\": ").append(q(r.name()))
+                        .append(", \"bytesPerMessage\": ").append(num(r.bytesPerMessage()))
+                        .append(", \"min\": ").append(num(r.minPerMessage()))
+                        .append(", \"max\": ").append(num(r.maxPerMessage()))
+                        .append(", \"emptyChannelBytes\": ").append(num(r.emptyBytes()))
+                        .append(", \"fullChannelPerMessage\": ").append(num(r.fullPerMessage()))
+                        .append(", \"velaOverThis\": ").append(r.impl().equals("vela") ? "null" : num(t.ratio(r)))
+                        .append(", \"error\": ").append(r.ok() ? "null" : q(r.error())).append('}');
+            }
+            sb.append("\n    ]}");
+        }
+        return sb.append(tables.isEmpty() ? "]}\n}\n" : "\n  ]}\n}\n").toString();
     }
 
     private static String num(double v) {
@@ -284,6 +383,18 @@ final class Report {
                 sb.append("<tr><td>").append(esc(implName(o.c()))).append("</td><td>").append(esc(cell(o)))
                         .append("</td><td>").append(o.c().impl().equals("vela") ? "" : ratioText(s.ratio(o))).append("</td></tr>\n");
             sb.append("</table>\n");
+        }
+        if (!memory.isEmpty()) {
+            sb.append("<h2>").append(esc(MEMORY_HEADER)).append("</h2>\n<p class=meta>").append(esc(MEMORY_NOTE)).append("</p>\n");
+            for (MemoryTable t : memoryTables()) {
+                sb.append("<h2>").append(esc(t.title())).append("</h2>\n<table><tr><th>implementation</th>"
+                        + "<th>bytes/message, median</th><th>min … max</th><th>empty channel</th><th>full channel ÷ N</th><th>Vela ÷ this</th></tr>\n");
+                for (MemoryBench.Row r : t.rows())
+                    sb.append("<tr><td>").append(esc(r.name())).append("</td><td>").append(esc(bytes(r)))
+                            .append("</td><td>").append(esc(memRange(r))).append("</td><td>").append(esc(emptyBytes(r))).append("</td><td>").append(esc(fullBytes(r)))
+                            .append("</td><td>").append(r.impl().equals("vela") ? "" : ratioText(t.ratio(r))).append("</td></tr>\n");
+                sb.append("</table>\n");
+            }
         }
         return sb.append("</body></html>\n").toString();
     }

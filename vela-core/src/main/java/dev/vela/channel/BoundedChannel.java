@@ -111,6 +111,11 @@ final class BoundedChannel<T> extends BufferChannel<T> {
     }
 
     @Override
+    boolean hasRoom() {
+        return (cursors.tail() & ~Cursors.CLOSED_BIT) - cursors.head() < capacity;
+    }
+
+    @Override
     boolean isEmpty0() {
         return cursors.head() == (cursors.tail() & ~Cursors.CLOSED_BIT);
     }

@@ -37,18 +37,8 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
     static final int OK = 0;
     static final int FULL = 1;
     static final int SHUT = 2;
-    static final Object EMPTY = new Object() {
-        @Override
-        public String toString() {
-            return "EMPTY";
-        }
-    };
-    static final Object DRAINED = new Object() {
-        @Override
-        public String toString() {
-            return "DRAINED";
-        }
-    };
+    static final Object EMPTY = SEL_EMPTY;
+    static final Object DRAINED = SEL_DRAINED;
 
     /** Receivers blocked on an empty buffer. */
     final WaitQueue receivers = new WaitQueue();
@@ -175,10 +165,49 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
         }
     }
 
+    // ---- select hooks ------------------------------------------------------------------------------
+
+    @Override
+    final int selectTrySend(Object value) {
+        int r = offer(value);
+        if (r == OK) wake(receivers);
+        return r == OK ? SEL_OK : r == FULL ? SEL_NOT_READY : SEL_CLOSED;
+    }
+
+    @Override
+    final Object selectTryReceive() {
+        Object e = poll();
+        if (e != EMPTY && e != DRAINED) wake(senders);
+        return e;
+    }
+
+    @Override
+    final WaitQueue receiveWaiters() {
+        return receivers;
+    }
+
+    @Override
+    final WaitQueue sendWaiters() {
+        return senders;
+    }
+
+    @Override
+    final boolean receiveReady() {
+        return !isEmpty0() || isClosed();
+    }
+
+    @Override
+    final boolean sendReady() {
+        return hasRoom() || isClosed();
+    }
+
+    /** Whether a send would find room now (a snapshot). */
+    abstract boolean hasRoom();
+
     // ---- shared ------------------------------------------------------------------------------------
 
     /** After a successful operation: wake one waiter of the other side, if any is blocked. */
-    private static void wake(WaitQueue q) {
+    static void wake(WaitQueue q) {
         if (q.hasWaiters()) q.signal(Waiter.NOTIFIED);
     }
 
@@ -186,7 +215,7 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
      * The owner of {@code w} no longer waits. If a peer had already notified it, that wake-up was
      * meant for someone who can use it: pass it on.
      */
-    private static void withdraw(WaitQueue q, Waiter w) {
+    static void withdraw(WaitQueue q, Waiter w) {
         if (w.cancel()) {
             q.remove(w);
         } else if (w.state() == Waiter.NOTIFIED) {

@@ -74,6 +74,47 @@ abstract sealed class ChannelCore<T> extends Channel<T> permits BufferChannel, R
     /** Whether nothing is buffered now. */
     abstract boolean isEmpty0();
 
+    // ---- hooks for Select: the same algorithm, driven by SelectInstance --------------------------
+
+    /** Result of {@link #selectTrySend}: done, not possible now, or channel closed. */
+    static final int SEL_OK = 0, SEL_NOT_READY = 1, SEL_CLOSED = 2;
+
+    /** Non-throwing trySend for select: SEL_OK, SEL_NOT_READY or SEL_CLOSED. */
+    abstract int selectTrySend(Object value);
+
+    /** Non-throwing tryReceive for select: an element, {@link #SEL_EMPTY} or {@link #SEL_DRAINED}. */
+    abstract Object selectTryReceive();
+
+    /** Nothing to receive now. (Defined here, not in a subclass, so class initialisation order cannot see null.) */
+    static final Object SEL_EMPTY = new Object() {
+        @Override
+        public String toString() {
+            return "EMPTY";
+        }
+    };
+    /** Closed and nothing left to receive. */
+    static final Object SEL_DRAINED = new Object() {
+        @Override
+        public String toString() {
+            return "DRAINED";
+        }
+    };
+
+    /** Queue a blocked select's receive clause waits in. */
+    abstract WaitQueue receiveWaiters();
+
+    /** Queue a blocked select's send clause waits in. */
+    abstract WaitQueue sendWaiters();
+
+    /**
+     * Re-check after a select enqueued a receive clause's waiter: true if a receive would now not
+     * block (a value, or closed). Reads only; commits nothing.
+     */
+    abstract boolean receiveReady();
+
+    /** Re-check after a select enqueued a send clause's waiter: true if a send would now not block. */
+    abstract boolean sendReady();
+
     /** Called once, by the thread that closed the channel: stop sends, wake every waiter. */
     abstract void onClose();
 

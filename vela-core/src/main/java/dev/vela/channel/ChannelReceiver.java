@@ -1,6 +1,8 @@
 package dev.vela.channel;
 
 import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The receiver of a channel: a thin, shareable view over the channel's receive operations. */
 final class ChannelReceiver<T> implements Receiver<T> {
@@ -23,6 +25,21 @@ final class ChannelReceiver<T> implements Receiver<T> {
     @Override
     public T tryReceive() {
         return channel.tryReceive0();
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<T> receiveAsync() {
+        return AsyncOp.receive(channel);
+    }
+
+    @Override
+    public <R> SelectClause<R> onReceive(Function<? super T, ? extends R> fn) {
+        return SelectClause.receive(channel, fn);
+    }
+
+    @Override
+    public <R> SelectClause<R> onReceiveOrClosed(Function<? super T, ? extends R> fn, Supplier<? extends R> onClosed) {
+        return SelectClause.receiveOrClosed(channel, fn, onClosed);
     }
 
     @Override

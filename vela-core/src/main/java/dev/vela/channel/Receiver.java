@@ -5,6 +5,8 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -61,6 +63,43 @@ public interface Receiver<T> extends Iterable<T> {
      * @throws ChannelClosedException if the channel is closed and drained
      */
     T tryReceive();
+
+    /**
+     * Receives without blocking a thread: the returned future completes with the next value, or
+     * exceptionally with {@link ChannelClosedException} once the channel is closed and drained.
+     * Async and blocking receives share one queue, so they keep FIFO order among themselves.
+     *
+     * <p><b>Interruption and timeout.</b> No thread waits. {@code future.cancel(...)} and
+     * {@code future.orTimeout(...)} withdraw the receive: when they succeed nothing was taken from
+     * the channel; when a value was handed over first, they have no effect and the future completes
+     * with it.
+     *
+     * @return a future of the next value
+     */
+    java.util.concurrent.CompletableFuture<T> receiveAsync();
+
+    /**
+     * A {@link Select#select select} clause that receives a value from this channel and applies
+     * {@code fn} to it. If the channel is closed and drained when the clause is chosen, the select
+     * throws {@link ChannelClosedException}; use {@link #onReceiveOrClosed} to handle the end instead.
+     *
+     * @param fn  maps the received value to the select's result
+     * @param <R> the select's result type
+     * @return the clause
+     */
+    <R> SelectClause<R> onReceive(Function<? super T, ? extends R> fn);
+
+    /**
+     * A {@link Select#select select} clause that receives a value, or, once the channel is closed and
+     * drained, is chosen with {@code onClosed} (the "or closed" variant that lets a select loop end
+     * cleanly).
+     *
+     * @param fn       maps the received value to the select's result
+     * @param onClosed the select's result when the channel is closed and drained
+     * @param <R>      the select's result type
+     * @return the clause
+     */
+    <R> SelectClause<R> onReceiveOrClosed(Function<? super T, ? extends R> fn, Supplier<? extends R> onClosed);
 
     /**
      * Closes the channel from the receiving side: no new sends are accepted and blocked senders

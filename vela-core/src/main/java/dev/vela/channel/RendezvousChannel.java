@@ -158,6 +158,44 @@ final class RendezvousChannel<T> extends ChannelCore<T> {
         }
     }
 
+    // ---- select hooks ------------------------------------------------------------------------------
+
+    @Override
+    int selectTrySend(Object value) {
+        if (isClosed()) return SEL_CLOSED;
+        return handOver(value) ? SEL_OK : SEL_NOT_READY;
+    }
+
+    @Override
+    Object selectTryReceive() {
+        Object e = takeFromSender();
+        if (e != null) return e;
+        return isClosed() ? SEL_DRAINED : SEL_EMPTY;
+    }
+
+    @Override
+    WaitQueue receiveWaiters() {
+        return receivers;
+    }
+
+    @Override
+    WaitQueue sendWaiters() {
+        return senders;
+    }
+
+    @Override
+    boolean receiveReady() {
+        return isClosed() || senders.hasWaiters();
+    }
+
+    /** A waiting select sender never withdraws on re-check (see class comment): it tells a receiver to retry. */
+    @Override
+    boolean sendReady() {
+        if (isClosed()) return true;
+        tellReceiverToRetry();
+        return false;
+    }
+
     @Override
     boolean isEmpty0() {
         return !senders.hasWaiters();

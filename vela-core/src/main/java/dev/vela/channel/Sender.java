@@ -1,6 +1,7 @@
 package dev.vela.channel;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * The sending side of a {@link Channel}: a counted handle.
@@ -62,6 +63,36 @@ public interface Sender<T> extends AutoCloseable {
      * @throws ChannelClosedException if the channel is closed
      */
     boolean trySend(T value);
+
+    /**
+     * Sends {@code value} without blocking a thread: the returned future completes when the value is
+     * in the channel (for rendezvous: taken by a receiver), or exceptionally with
+     * {@link ChannelClosedException}. Async and blocking sends share one queue, so they keep FIFO
+     * order among themselves.
+     *
+     * <p><b>Interruption and timeout.</b> No thread waits, so there is nothing to interrupt.
+     * {@code future.cancel(...)} and {@code future.orTimeout(...)} withdraw the send: when they
+     * succeed the value was not sent; when the value moved first, they return false / have no effect
+     * and the future completes normally.
+     *
+     * @param value the element, not null
+     * @return a future completed once the value is sent
+     * @throws NullPointerException if {@code value} is null
+     */
+    java.util.concurrent.CompletableFuture<Void> sendAsync(T value);
+
+    /**
+     * A {@link Select#select select} clause that sends {@code value} and then yields {@code fn}'s
+     * result. When another clause is chosen, the value is not sent. If the channel is closed when this
+     * clause is chosen, the select throws {@link ChannelClosedException}.
+     *
+     * @param value the element, not null
+     * @param fn    the select's result once the value is sent
+     * @param <R>   the select's result type
+     * @return the clause
+     * @throws NullPointerException if {@code value} or {@code fn} is null
+     */
+    <R> SelectClause<R> onSend(T value, Supplier<? extends R> fn);
 
     /**
      * Returns a new counted handle on the same channel (multi-producer). The channel stays open

@@ -3,6 +3,7 @@ package dev.vela.channel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * One counted sender handle. Its own {@link #released} flag is flipped once by CAS, so closing the
@@ -56,6 +57,19 @@ final class SenderHandle<T> implements Sender<T> {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Void> sendAsync(T value) {
+        channel.checkElement(value);
+        checkOpen("sendAsync");
+        return AsyncOp.send(channel, value);
+    }
+
+    @Override
+    public <R> SelectClause<R> onSend(T value, Supplier<? extends R> fn) {
+        channel.checkElement(value);
+        return SelectClause.send(channel, this, value, fn);
+    }
+
+    @Override
     public Sender<T> clone() {
         if (released) {
             throw new IllegalStateException("cannot clone a closed sender handle of " + channel);
@@ -74,8 +88,9 @@ final class SenderHandle<T> implements Sender<T> {
     @Override
     public void fail(Throwable cause) {
         if (cause == null) throw new NullPointerException("cause must not be null");
+        boolean mine = RELEASED.compareAndSet(this, false, true); // released before anyone can see the close
         channel.closeWith(cause);
-        close();
+        if (mine) channel.releaseSender();
     }
 
     @Override

@@ -131,6 +131,11 @@ final class UnboundedChannel<T> extends BufferChannel<T> {
     }
 
     @Override
+    boolean hasRoom() {
+        return true;
+    }
+
+    @Override
     boolean isEmpty0() {
         return cursors.head() >= (cursors.tail() & ~Cursors.CLOSED_BIT);
     }

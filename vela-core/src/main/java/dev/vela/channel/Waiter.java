@@ -38,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  * hold the carrier that peer needs. Decided by benchmark: docs/adr/0007-spin-then-park.md.
  * {@code -Dvela.channel.spins=N} and {@code -Dvela.channel.spins.virtual=N} override the two counts.
  */
-final class Waiter {
+sealed class Waiter permits SelectWaiter, SelectInstance, AsyncOp.AsyncWaiter {
 
     /** Spin iterations before parking, for a platform thread. */
     static final int SPINS_PLATFORM = Integer.getInteger("vela.channel.spins", 256);
@@ -103,15 +103,21 @@ final class Waiter {
 
     /**
      * Completes this waiter with {@code newState} if it is still waiting, and wakes its owner.
+     * A {@link SelectWaiter} completes the whole select instead (one CAS for all its clauses).
      *
      * @return {@code true} if this call completed it
      */
     boolean complete(Object newState) {
         if (STATE.compareAndSet(this, null, newState)) {
-            LockSupport.unpark(owner);
+            wake();
             return true;
         }
         return false;
+    }
+
+    /** Tells the owner its waiter was completed: unparks the blocked thread (async waiters resume instead). */
+    void wake() {
+        LockSupport.unpark(owner);
     }
 
     /**

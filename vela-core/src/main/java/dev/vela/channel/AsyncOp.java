@@ -1,0 +1,214 @@
+package dev.vela.channel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code sendAsync}/{@code receiveAsync}: a pending channel operation that is also its own
+ * {@link CompletableFuture}. No thread is held while it waits.
+ *
+ * <h2>Idea</h2>
+ * The same algorithm as a blocking call, with the thread taken out: try the channel's non-blocking
+ * operation; if it cannot complete, enqueue an {@link AsyncWaiter} in the same queue a blocked
+ * thread would use (so async and blocking operations keep one FIFO), re-check, and return. When a
+ * peer completes the waiter, a short-lived virtual thread resumes the operation (never the peer's
+ * thread, so the future's dependent stages never run inside another channel operation).
+ *
+ * <h2>States ({@link #phase})</h2>
+ * <ul>
+ *   <li>{@link #RUNNING}: one thread is running an attempt (non-blocking, short);</li>
+ *   <li>{@link #WAITING}: a waiter is enqueued and nobody runs; whoever moves it back to RUNNING by
+ *       CAS (the resumer after a peer's completion, or {@code cancel}) owns the operation;</li>
+ *   <li>{@link #FINISHED}: the future is completed.</li>
+ * </ul>
+ * {@link #cancel} and {@link #completeExceptionally} (which {@code orTimeout} uses) withdraw the
+ * operation: they take ownership, cancel the waiter and complete the future, unless a peer already
+ * committed the value (a rendezvous hand-over), in which case the value wins and they return false.
+ * So a cancelled or timed-out async operation had no effect, as for blocking calls.
+ */
+final class AsyncOp<T> extends CompletableFuture<T> {
+    private static final int RUNNING = 0, WAITING = 1, FINISHED = 2;
+    private static final VarHandle PHASE;
+
+    static {
+        try {
+            PHASE = MethodHandles.lookup().findVarHandle(AsyncOp.class, "phase", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ChannelCore<?> channel;
+    /** The element to send, or null for a receive. */
+    private final Object element;
+    /** RUNNING, WAITING or FINISHED; see class comment (volatile; CAS). */
+    @SuppressWarnings("unused")
+    private volatile int phase = RUNNING;
+    /** The waiter of the current wait; written by the owner before phase becomes WAITING. */
+    private AsyncWaiter current;
+
+    private AsyncOp(ChannelCore<?> channel, Object element) {
+        this.channel = channel;
+        this.element = element;
+    }
+
+    static CompletableFuture<Void> send(ChannelCore<?> ch, Object value) {
+        AsyncOp<Void> op = new AsyncOp<>(ch, value);
+        op.attempt();
+        return op;
+    }
+
+    static <T> CompletableFuture<T> receive(ChannelCore<T> ch) {
+        AsyncOp<T> op = new AsyncOp<>(ch, null);
+        op.attempt();
+        return op;
+    }
+
+    /** A waiter whose completion resumes the operation instead of unparking a thread. */
+    static final class AsyncWaiter extends Waiter {
+        private final AsyncOp<?> op;
+
+        AsyncWaiter(AsyncOp<?> op, Object element) {
+            super(null, element);
+            this.op = op;
+        }
+
+        @Override
+        void wake() {
+            Thread.ofVirtual().name("vela-async").start(op::resume);
+        }
+    }
+
+    private WaitQueue queue() {
+        return element != null ? channel.sendWaiters() : channel.receiveWaiters();
+    }
+
+    /** Owned (phase RUNNING): tries until the operation finishes or a waiter is parked; then releases. */
+    @SuppressWarnings("unchecked")
+    private void attempt() {
+        while (true) {
+            if (element != null) {
+                int r = channel.selectTrySend(element);
+                if (r != ChannelCore.SEL_NOT_READY) {
+                    finish(null, r == ChannelCore.SEL_OK ? null : channel.closedException("sendAsync"));
+                    return;
+                }
+            } else {
+                Object e = channel.selectTryReceive();
+                if (e != ChannelCore.SEL_EMPTY) {
+                    finish(e == ChannelCore.SEL_DRAINED ? null : (T) e,
+                            e == ChannelCore.SEL_DRAINED ? channel.closedException("receiveAsync") : null);
+                    return;
+                }
+            }
+            AsyncWaiter w = new AsyncWaiter(this, element);
+            current = w;
+            queue().add(w);
+            boolean ready = element != null ? channel.sendReady() : channel.receiveReady();
+            if (ready && w.cancel()) {                             // re-check found progress: retry now
+                queue().remove(w);
+                continue;
+            }
+            if (!release()) return;                                // a peer's resume owns it now
+            if (handle(w)) return;                                 // completed before we let go: ours to handle
+        }
+    }
+
+    /**
+     * Owned: lets go (phase WAITING) unless the current waiter is already completed, in which case
+     * it keeps (or takes back) ownership and returns true so the caller handles it.
+     */
+    private boolean release() {
+        PHASE.setVolatile(this, WAITING);
+        return current.state() != null && PHASE.compareAndSet(this, WAITING, RUNNING);
+    }
+
+    /** A peer completed a waiter of this operation: take ownership and continue. Runs on a virtual thread. */
+    private void resume() {
+        if (!PHASE.compareAndSet(this, WAITING, RUNNING)) return;  // someone else owns it, or finished
+        AsyncWaiter w = current;
+        if (w.state() == null) {                                   // a stale wake-up: nothing to do
+            if (release() && !handle(w)) attempt();
+            return;
+        }
+        if (!handle(w)) attempt();
+    }
+
+    /** Owned; w is completed. Returns true if the operation finished, false to try again. */
+    @SuppressWarnings("unchecked")
+    private boolean handle(AsyncWaiter w) {
+        Object s = w.state();
+        if (s == Waiter.TAKEN) {                                   // rendezvous: our element was received
+            finish(null, null);
+            return true;
+        }
+        if (s == Waiter.NOTIFIED || s == Waiter.RETRY || s == Waiter.CLOSED) return false;
+        finish((T) s, null);                                       // rendezvous: an element was handed to us
+        return true;
+    }
+
+    private void finish(T value, Throwable failure) {
+        PHASE.setVolatile(this, FINISHED);
+        if (failure == null) super.complete(value); else super.completeExceptionally(failure);
+    }
+
+    /**
+     * Withdraws the operation if it has not committed: then completes with {@code failure} (or as
+     * cancelled) and returns true. Returns false if the value already moved (the result will arrive).
+     */
+    private boolean withdraw(Throwable failure) {
+        while (true) {
+            int p = (int) PHASE.getVolatile(this);
+            if (p == FINISHED) return false;
+            if (p == RUNNING) {                                     // an attempt is running: it is short
+                Thread.onSpinWait();
+                continue;
+            }
+            if (!PHASE.compareAndSet(this, WAITING, RUNNING)) continue;
+            AsyncWaiter w = current;
+            if (!w.cancel()) {
+                Object s = w.state();
+                if (s != Waiter.NOTIFIED && s != Waiter.RETRY && s != Waiter.CLOSED) {
+                    handle(w);                                      // committed: the value wins
+                    return false;
+                }
+                if (s != Waiter.CLOSED) queue().signal(s);          // pass an unused wake-up on
+            } else {
+                queue().remove(w);
+            }
+            PHASE.setVolatile(this, FINISHED);
+            return failure == null ? super.cancel(false) : super.completeExceptionally(failure);
+        }
+    }
+
+    /**
+     * Cancels the pending operation: the value is not sent / nothing is received. Returns false if
+     * the operation already completed (or completes at this instant by a hand-over).
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return withdraw(null);
+    }
+
+    /**
+     * Completes exceptionally only if the operation can still be withdrawn (used by
+     * {@code orTimeout}): on success nothing was sent or received.
+     */
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        if (ex == null) throw new NullPointerException("ex");
+        return withdraw(ex);
+    }
+
+    /** Completing an operation from outside is not supported: it would lose the value in flight. */
+    @Override
+    public boolean complete(T value) {
+        throw new UnsupportedOperationException("a channel operation's future completes by itself; use cancel() to withdraw it");
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        return new CompletableFuture<>();
+    }
+}

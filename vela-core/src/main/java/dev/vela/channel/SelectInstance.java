@@ -1,0 +1,187 @@
+package dev.vela.channel;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One execution of {@link Select#select}: the algorithm, and the shared completion cell of its
+ * clause waiters.
+ *
+ * <h2>Idea</h2>
+ * Select drives the channels' own operations; it has no algorithm of its own for moving values.
+ * <ol>
+ *   <li><b>Try</b> every enabled clause once with the channel's non-blocking operation, starting at
+ *       a random clause (uniform fairness among ready clauses) or at the first (biased select). The
+ *       first that succeeds commits; nothing else was touched. Then the default clause, if any.</li>
+ *   <li><b>Register</b> one {@link SelectWaiter} per clause in that channel's queue of blocked
+ *       receivers or senders. All of them complete this one instance (a {@link Waiter}) by a single
+ *       CAS, so at most one peer can ever serve this select.</li>
+ *   <li><b>Re-check</b> every clause (reads only). If one became ready in between, withdraw (CAS this
+ *       instance to CANCELLED) and go back to 1. This is the same Dekker re-check as a single blocked
+ *       operation does, so no wake-up is lost.</li>
+ *   <li><b>Wait</b> (spin/yield, then park) until a peer completes the instance, the timeout clause's
+ *       deadline passes, or the thread is interrupted. Remove every clause waiter from its queue.</li>
+ *   <li>A peer's completion says which clause: a rendezvous element ({@code value}) or
+ *       {@link Waiter#TAKEN} (our element was received) commits that clause directly; a wake-up
+ *       ({@link Waiter#NOTIFIED}, {@link Waiter#RETRY}, {@link Waiter#CLOSED}) means "try again":
+ *       back to 1. A wake-up that the select ends up not using is passed on to that channel's next
+ *       waiter, exactly as a single blocked operation does.</li>
+ * </ol>
+ *
+ * <h2>Exactly one clause</h2>
+ * The select thread commits only in step 1, and only while it is not registered (before step 2, or
+ * after withdrawing in 3 or 4); a peer commits only by winning the instance's CAS. Withdrawal and
+ * a peer's commit are the same CAS, so they exclude each other.
+ */
+final class SelectInstance extends Waiter {
+    /** A peer's completion: which clause, and with what (element, TAKEN, NOTIFIED, RETRY, CLOSED). */
+    record Fired(int clause, Object value) {}
+
+    /** attempt(): the clause cannot complete now. */
+    private static final Object NOT_READY = new Object();
+    /** attempt(): the clause's channel is closed (and drained, for receive). */
+    private static final Object CLOSED_OUTCOME = new Object();
+
+    private SelectInstance(Thread owner) {
+        super(owner, null);
+    }
+
+    /** Called by a clause waiter: completes the whole select with (clause, value). */
+    boolean fire(int clause, Object value) {
+        return super.complete(new Fired(clause, value));
+    }
+
+    static <R> R run(List<? extends SelectClause<? extends R>> all, boolean biased) throws InterruptedException {
+        SelectClause<? extends R> otherwise = null, timeout = null;
+        int n = 0;
+        for (SelectClause<? extends R> c : all) {
+            if (c == null) throw new NullPointerException("select clause must not be null");
+            if (!c.enabled) continue;
+            switch (c.kind) {
+                case DEFAULT -> {
+                    if (otherwise != null) throw new IllegalArgumentException("select has more than one onDefault clause");
+                    otherwise = c;
+                }
+                case TIMEOUT -> {
+                    if (timeout != null) throw new IllegalArgumentException("select has more than one onTimeout clause");
+                    timeout = c;
+                }
+                default -> n++;
+            }
+        }
+        if (n == 0 && otherwise == null && timeout == null) {
+            throw new IllegalArgumentException("select needs at least one enabled clause, got " + all);
+        }
+        @SuppressWarnings("unchecked")
+        SelectClause<? extends R>[] cs = new SelectClause[n];
+        int j = 0;
+        for (SelectClause<? extends R> c : all) {
+            if (c.enabled && c.channel != null) cs[j++] = c;
+        }
+        boolean timed = timeout != null && timeout.timeoutNanos < ChannelCore.FOREVER_NANOS;
+        long deadline = timed ? System.nanoTime() + timeout.timeoutNanos : 0;
+        Fired unused = null;                                         // a wake-up we hold but may not use
+
+        while (true) {
+            // 1. try each clause once, from a random start
+            int start = biased || n == 0 ? 0 : ThreadLocalRandom.current().nextInt(n);
+            for (int i = 0; i < n; i++) {
+                int k = start + i < n ? start + i : start + i - n;
+                Object r = attempt(cs[k]);
+                if (r != NOT_READY) {
+                    passOn(unused, cs, k);
+                    return commit(cs[k], r);
+                }
+            }
+            if (otherwise != null || (timed && deadline - System.nanoTime() <= 0)) {
+                passOn(unused, cs, -1);
+                return (otherwise != null ? otherwise : timeout).onOther.get();
+            }
+            if (n == 0 && !timed) {                                     // only an infinite timeout: wait forever
+                throw new IllegalArgumentException("select has no channel clause and no finite timeout");
+            }
+            // 2. register
+            if (Thread.interrupted()) {
+                passOn(unused, cs, -1);
+                throw new InterruptedException();
+            }
+            SelectInstance sel = new SelectInstance(Thread.currentThread());
+            SelectWaiter[] ws = new SelectWaiter[n];
+            for (int k = 0; k < n; k++) {
+                ws[k] = new SelectWaiter(sel, k, cs[k].element);
+                queue(cs[k]).add(ws[k]);
+            }
+            // 3. re-check (every clause: a rendezvous send clause also tells a waiting receiver to retry)
+            boolean ready = false;
+            for (int k = 0; k < n; k++) {
+                ready |= cs[k].kind == SelectClause.Kind.SEND ? cs[k].channel.sendReady() : cs[k].channel.receiveReady();
+            }
+            Object s;
+            if (ready && sel.cancel()) {
+                deregister(cs, ws);
+                continue;
+            }
+            s = ready ? sel.state() : sel.await(timed, deadline);
+            if (s == TIMED_OUT || s == INTERRUPTED) {
+                if (sel.cancel()) {
+                    deregister(cs, ws);
+                    passOn(unused, cs, -1);
+                    if (s == INTERRUPTED) throw new InterruptedException();
+                    return timeout.onOther.get();
+                }
+                if (s == INTERRUPTED) Thread.currentThread().interrupt(); // served meanwhile: keep the flag
+                s = sel.state();
+            }
+            deregister(cs, ws);
+            Fired f = (Fired) s;
+            Object v = f.value();
+            if (v == NOTIFIED) {
+                passOn(unused, cs, -1);
+                unused = f;
+                continue;
+            }
+            if (v == RETRY || v == CLOSED) {
+                if (v == RETRY) passOn(f, cs, -1);                   // another receiver must meet that sender
+                continue;
+            }
+            passOn(unused, cs, f.clause());
+            SelectClause<? extends R> c = cs[f.clause()];
+            return v == TAKEN ? c.onOther.get() : c.onValue.apply(v);
+        }
+    }
+
+    /** Tries clause {@code c} without blocking: the value, TAKEN (sent), CLOSED_OUTCOME or NOT_READY. */
+    private static Object attempt(SelectClause<?> c) {
+        if (c.kind == SelectClause.Kind.SEND) {
+            if (c.sender.isClosed() && !c.channel.isClosed()) {
+                throw new ChannelClosedException("select onSend through a closed sender handle of " + c.channel, null);
+            }
+            int r = c.channel.selectTrySend(c.element);
+            return r == ChannelCore.SEL_OK ? TAKEN : r == ChannelCore.SEL_CLOSED ? CLOSED_OUTCOME : NOT_READY;
+        }
+        Object e = c.channel.selectTryReceive();
+        return e == ChannelCore.SEL_EMPTY ? NOT_READY : e == ChannelCore.SEL_DRAINED ? CLOSED_OUTCOME : e;
+    }
+
+    private static <R> R commit(SelectClause<? extends R> c, Object r) {
+        if (r == CLOSED_OUTCOME) {
+            if (c.kind == SelectClause.Kind.RECEIVE_OR_CLOSED) return c.onOther.get();
+            throw c.channel.closedException(c.kind == SelectClause.Kind.SEND ? "select onSend" : "select onReceive");
+        }
+        return r == TAKEN && c.kind == SelectClause.Kind.SEND ? c.onOther.get() : c.onValue.apply(r);
+    }
+
+    private static WaitQueue queue(SelectClause<?> c) {
+        return c.kind == SelectClause.Kind.SEND ? c.channel.sendWaiters() : c.channel.receiveWaiters();
+    }
+
+    private static void deregister(SelectClause<?>[] cs, SelectWaiter[] ws) {
+        for (int k = 0; k < ws.length; k++) queue(cs[k]).remove(ws[k]);
+    }
+
+    /** A wake-up from clause f.clause() that was not used by clause {@code usedClause}: give it to the next waiter. */
+    private static void passOn(Fired f, SelectClause<?>[] cs, int usedClause) {
+        if (f == null || f.clause() == usedClause) return;
+        queue(cs[f.clause()]).signal(f.value());
+    }
+}
