@@ -76,6 +76,30 @@ final class Flows {
         return check(total, expectedSum(each) * pipes.length);
     }
 
+    /**
+     * One producer per channel of {@code sel} sends {@code messages / channels} values into its own
+     * channel; one consumer takes them all, each with one {@link SelectBench.Selector#select()}.
+     * Nothing is closed: the consumer stops when it has counted every message.
+     */
+    static long select(SelectBench.Selector sel, int messages) throws InterruptedException {
+        int n = sel.channels(), each = messages / n;
+        long[] sum = new long[1];
+        List<Task> tasks = new ArrayList<>(n + 1);
+        tasks.add(() -> {
+            long s = 0;
+            for (int i = 0, total = each * n; i < total; i++) s += sel.select();
+            sum[0] = s;
+        });
+        for (int c = 0; c < n; c++) {
+            Pipe.Put tx = sel.sender(c);
+            tasks.add(() -> {
+                for (int i = 0; i < each; i++) tx.put(value(i));
+            });
+        }
+        runAll(tasks);
+        return check(sum[0], expectedSum(each) * n);
+    }
+
     private static void produce(Pipe pipe, int n) throws InterruptedException {
         try (Pipe.Put tx = pipe.sender()) {
             for (int i = 0; i < n; i++) tx.put(value(i));
@@ -88,7 +112,7 @@ final class Flows {
         return sum;
     }
 
-    private static long check(long got, long expected) {
+    static long check(long got, long expected) {
         if (got != expected) throw new IllegalStateException("checksum " + got + " != expected " + expected
                 + ": messages lost, duplicated or corrupted");
         return got;

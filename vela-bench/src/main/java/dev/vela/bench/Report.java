@@ -56,16 +56,27 @@ final class Report {
             case "ChainBench.chain" -> ChainBench.STAGES + "-stage chain, capacity " + ChainBench.CAPACITY;
             case "PairsBench.pairs" -> String.format(Locale.ROOT, "%,d independent pairs, capacity %d",
                     PairsBench.PAIRS, PairsBench.CAPACITY);
+            case "SelectBench.oneClause" -> "select, 1 receive clause, " + channel(p.get("capacity"));
+            case "SelectBench.twoClauses" -> "select, 2 receive clauses (2 producers), " + channel(p.get("capacity"));
+            case "AsyncBench.pingPong" -> "async ping-pong, capacity 1 each way (no thread blocked)";
             case "WorkerSpawnBench.fromPlatform" -> "spawn + join from a platform thread";
             case "WorkerSpawnBench.fromVirtual" -> "spawn + join from a virtual thread";
             default -> c.scenario();
         };
     }
 
+    private static String channel(String capacity) {
+        return "0".equals(capacity) ? "rendezvous" : "capacity " + capacity;
+    }
+
     static String implName(Case c) {
+        boolean select = c.type() == SelectBench.class, async = c.type() == AsyncBench.class;
         return switch (c.impl()) {
-            case "vela" -> isSpawn(c) ? "Vela Worker.spawn + join" : "Vela";
-            case "jox" -> "Jox 1.0.1";
+            case "vela" -> isSpawn(c) ? "Vela Worker.spawn + join" : select ? "Vela select (fair)"
+                    : async ? "Vela sendAsync/receiveAsync" : "Vela";
+            case "vela-biased" -> "Vela selectBiased";
+            case "jox" -> select ? "Jox 1.0.1 select" : "Jox 1.0.1";
+            case "cf" -> "CompletableFuture hand-off";
             case "abq" -> "ArrayBlockingQueue";
             case "lbq" -> "LinkedBlockingQueue";
             case "ltq" -> c.type().getSimpleName().equals("RendezvousBench") ? "LinkedTransferQueue.transfer" : "LinkedTransferQueue";
@@ -80,8 +91,19 @@ final class Report {
     static boolean isSpawn(Case c) { return c.type().getSimpleName().equals("WorkerSpawnBench"); }
 
     static String unit(Case c) {
-        return isMemory(c) ? "bytes/message (Vela unbounded; table at the end)" : isSpawn(c) ? "spawn+join/s" : "msg/s";
+        return isMemory(c) ? "bytes/message (Vela unbounded; table at the end)" : isSpawn(c) ? "spawn+join/s"
+                : isAsync(c) ? "round trips/s" : "msg/s";
     }
+
+    static boolean isAsync(Case c) { return c.type() == AsyncBench.class; }
+
+    /** The score's unit in a table header. */
+    static String tableUnit(Case c) {
+        return isSpawn(c) ? "spawn+join/s (µs each)" : isAsync(c) ? "round trips/s" : "messages/s";
+    }
+
+    /** Vela itself or a variant of it ({@code vela-biased}): never a "peer" in the best-peer summary. */
+    static boolean isVelaVariant(Case c) { return c.impl().startsWith("vela"); }
 
     static boolean isMemory(Case c) { return c.type() == MemoryBench.class; }
 
@@ -109,7 +131,7 @@ final class Report {
         Outcome bestPeer() {
             Outcome best = null;
             for (Outcome o : rows)
-                if (o.ok() && !o.c().impl().equals("vela") && (best == null || o.median() > best.median())) best = o;
+                if (o.ok() && !isVelaVariant(o.c()) && (best == null || o.median() > best.median())) best = o;
             return best;
         }
     }
@@ -148,7 +170,7 @@ final class Report {
         StringBuilder sb = new StringBuilder();
         sb.append(environment()).append('\n').append(settings).append("\n\n");
         for (Scenario s : scenarios(outcomes)) {
-            String unit = isSpawn(s.first()) ? "spawn+join/s (µs each)" : "messages/s";
+            String unit = tableUnit(s.first());
             sb.append("== ").append(s.title()).append("  [").append(s.first().benchmark()).append("]\n");
             sb.append(String.format(Locale.ROOT, "  %-34s %-32s %-28s %s%n", "implementation", unit + ", median",
                     "min … max", "Vela ÷ this"));
@@ -234,9 +256,9 @@ final class Report {
                 .append("\n- Commit: ").append(commit).append("\n- Date: ").append(date)
                 .append("\n- Settings: ").append(settings)
                 .append("\n- Scores: medians of the JMH measurement iterations; \"Vela ÷ this\" is the ratio of medians "
-                        + "(above 1 = Vela faster). Channel scores are messages delivered to the consumer per second.\n\n");
+                        + "(above 1 = Vela faster). Channel scores are messages delivered to the consumer per second; the async ping-pong's are round trips per second.\n\n");
         for (Scenario s : scenarios) {
-            String unit = isSpawn(s.first()) ? "spawn+join/s (µs each)" : "messages/s";
+            String unit = tableUnit(s.first());
             sb.append("## ").append(s.title()).append("\n\n`").append(s.first().scenario()).append("`\n\n");
             sb.append("| implementation | ").append(unit).append(", median | min … max | Vela ÷ this |\n|---|---:|---:|---:|\n");
             for (Outcome o : s.rows())
@@ -273,7 +295,7 @@ final class Report {
             sb.append(i == 0 ? "\n" : ",\n").append("    {\"title\": ").append(q(s.title()))
                     .append(", \"benchmark\": ").append(q(s.first().benchmark()))
                     .append(", \"id\": ").append(q(s.first().scenario()))
-                    .append(", \"unit\": ").append(q(isSpawn(s.first()) ? "spawn+join/s" : "messages/s"))
+                    .append(", \"unit\": ").append(q(isSpawn(s.first()) ? "spawn+join/s" : isAsync(s.first()) ? "round trips/s" : "messages/s"))
                     .append(", \"velaOverBestPeer\": ").append(best == null ? "null" : num(s.ratio(best)))
                     .append(", \"results\": [");
             for (int j = 0; j < s.rows().size(); j++) {
@@ -377,7 +399,7 @@ final class Report {
             double one = labelW + scale;
             sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" stroke-dasharray=\"4 3\"/>"
                     + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">1×</text>%n</svg>%n", one, one, h - 14, one, h - 2));
-            sb.append("<table><tr><th>implementation</th><th>").append(isSpawn(s.first()) ? "spawn+join/s" : "messages/s")
+            sb.append("<table><tr><th>implementation</th><th>").append(isSpawn(s.first()) ? "spawn+join/s" : isAsync(s.first()) ? "round trips/s" : "messages/s")
                     .append(", median</th><th>Vela ÷ this</th></tr>\n");
             for (Outcome o : s.rows())
                 sb.append("<tr><td>").append(esc(implName(o.c()))).append("</td><td>").append(esc(cell(o)))
