@@ -67,7 +67,8 @@ public interface Receiver<T> extends Iterable<T> {
     /**
      * Receives without blocking a thread: the returned future completes with the next value, or
      * exceptionally with {@link ChannelClosedException} once the channel is closed and drained.
-     * Async and blocking receives share one queue, so they keep FIFO order among themselves.
+     * Async and blocking receives wait in the same queue; as for blocked receivers (ADR 0005), a
+     * woken waiter of a buffered channel may be overtaken, so strict FIFO among waiters is not promised.
      *
      * <p><b>Interruption and timeout.</b> No thread waits. {@code future.cancel(...)} and
      * {@code future.orTimeout(...)} withdraw the receive: when they succeed nothing was taken from

@@ -67,8 +67,8 @@ public interface Sender<T> extends AutoCloseable {
     /**
      * Sends {@code value} without blocking a thread: the returned future completes when the value is
      * in the channel (for rendezvous: taken by a receiver), or exceptionally with
-     * {@link ChannelClosedException}. Async and blocking sends share one queue, so they keep FIFO
-     * order among themselves.
+     * {@link ChannelClosedException}. Async and blocking sends wait in the same queue (a woken waiter of
+     * a buffered channel may be overtaken, ADR 0005). A send through a released handle throws at the call.
      *
      * <p><b>Interruption and timeout.</b> No thread waits, so there is nothing to interrupt.
      * {@code future.cancel(...)} and {@code future.orTimeout(...)} withdraw the send: when they

@@ -23,6 +23,8 @@ final class SenderHandle<T> implements Sender<T> {
     private final ChannelCore<T> channel;
     /** false until this handle's first close; set once by CAS (volatile). */
     private volatile boolean released;
+    /** Set by fail() before it closes the channel, so that clone() already refuses (volatile). */
+    private volatile boolean failing;
 
     SenderHandle(ChannelCore<T> channel) {
         this.channel = channel;
@@ -71,7 +73,7 @@ final class SenderHandle<T> implements Sender<T> {
 
     @Override
     public Sender<T> clone() {
-        if (released) {
+        if (released || failing) {
             throw new IllegalStateException("cannot clone a closed sender handle of " + channel);
         }
         channel.retainSender();
@@ -88,9 +90,9 @@ final class SenderHandle<T> implements Sender<T> {
     @Override
     public void fail(Throwable cause) {
         if (cause == null) throw new NullPointerException("cause must not be null");
-        boolean mine = RELEASED.compareAndSet(this, false, true); // released before anyone can see the close
-        channel.closeWith(cause);
-        if (mine) channel.releaseSender();
+        failing = true;                       // clone() refuses from now on, before anyone can see the close
+        channel.closeWith(cause);             // the cause first: a concurrent last-handle close must not win
+        close();
     }
 
     @Override

@@ -1,0 +1,156 @@
+package dev.vela.channel;
+
+import static dev.vela.channel.TestThreads.PATIENCE;
+import static dev.vela.channel.TestThreads.millisSince;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link Timers}: after, tick and never, alone and as select clauses. */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class TimersTest {
+
+    @Test
+    void afterFiresOnceThenIsClosed() throws Exception {
+        long t0 = System.nanoTime();
+        Instant before = Instant.now();
+        Receiver<Instant> rx = Timers.after(Duration.ofMillis(100));
+        assertNull(rx.tryReceive(), "must not fire early");
+        Instant fired = rx.receive(PATIENCE);
+        long ms = millisSince(t0);
+        assertNotNull(fired);
+        assertTrue(ms >= 100 && ms < 5_000, "fired after " + ms + " ms");
+        assertFalse(fired.isBefore(before));
+        TestThreads.assertClosedAndDrained(rx, null);
+    }
+
+    @Test
+    void afterClosedEarlyNeverDelivers() throws Exception {
+        Receiver<Instant> rx = Timers.after(Duration.ofMillis(30));
+        rx.close();
+        Thread.sleep(80);
+        assertThrows(ChannelClosedException.class, rx::tryReceive);
+    }
+
+    @Test
+    void afterAsSelectClause() throws Exception {
+        Channel<Integer> ch = Channel.bounded(1);
+        long t0 = System.nanoTime();
+        String r = Select.select(ch.receiver().onReceive(x -> "value"),
+                Timers.after(Duration.ofMillis(80)).onReceive(t -> "timer"));
+        assertEquals("timer", r);
+        assertTrue(millisSince(t0) >= 80);
+        Receiver<Instant> done = Timers.after(Duration.ZERO);
+        assertNotNull(done.receive(PATIENCE));
+        assertEquals("closed", Select.select(done.onReceiveOrClosed(t -> "tick", () -> "closed")));
+    }
+
+    @Test
+    void tickDeliversPeriodically() throws Exception {
+        Receiver<Instant> ticks = Timers.tick(Duration.ofMillis(40));
+        try {
+            long t0 = System.nanoTime();
+            Instant prev = null;
+            for (int i = 0; i < 4; i++) {
+                Instant t = ticks.receive(PATIENCE);
+                assertNotNull(t);
+                if (prev != null) assertTrue(t.isAfter(prev), "ticks increase");
+                prev = t;
+            }
+            long ms = millisSince(t0);
+            assertTrue(ms >= 4 * 40 - 20 && ms < 5_000, "4 ticks of 40 ms took " + ms + " ms");
+        } finally {
+            ticks.close();
+        }
+    }
+
+    /** A slow receiver gets at most one buffered tick, never a burst of the missed ones. */
+    @Test
+    void tickDropsWhenSlow() throws Exception {
+        Receiver<Instant> ticks = Timers.tick(Duration.ofMillis(10));
+        try {
+            Thread.sleep(300);                               // ~30 periods missed
+            assertNotNull(ticks.tryReceive(), "one tick buffered");
+            Instant burst = ticks.tryReceive();
+            Instant burst2 = burst == null ? null : ticks.tryReceive();
+            assertNull(burst2, "missed ticks must be dropped, not delivered in a burst");
+        } finally {
+            ticks.close();
+        }
+    }
+
+    /** Closing the receiver stops the ticker: its scheduled task leaves the shared scheduler. */
+    @Test
+    void tickStopsWhenClosed() throws Exception {
+        ScheduledThreadPoolExecutor scheduler = scheduler();
+        Receiver<Instant> ticks = Timers.tick(Duration.ofMillis(5));
+        int withTicker = scheduler.getQueue().size();
+        assertNotNull(ticks.receive(PATIENCE));
+        ticks.close();
+        TestThreads.awaitTrue("ticker task removed", () -> scheduler.getQueue().size() < withTicker);
+        drainReceiver(ticks);
+        assertThrows(ChannelClosedException.class, ticks::tryReceive);
+        Thread.sleep(30);
+        assertThrows(ChannelClosedException.class, ticks::tryReceive, "no tick after close");
+    }
+
+    @Test
+    void tickRejectsNonPositivePeriod() {
+        assertThrows(IllegalArgumentException.class, () -> Timers.tick(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> Timers.tick(Duration.ofMillis(-1)));
+        assertThrows(IllegalArgumentException.class, () -> Timers.after(Duration.ofMillis(-1)));
+    }
+
+    @Test
+    void tickInSelectLoopWithStop() throws Exception {
+        Receiver<Instant> ticks = Timers.tick(Duration.ofMillis(10));
+        Receiver<Instant> stop = Timers.after(Duration.ofMillis(200));
+        int n = 0;
+        try {
+            while (Select.select(ticks.onReceive(t -> true), stop.onReceive(t -> false))) n++;
+        } finally {
+            ticks.close();
+        }
+        assertTrue(n >= 3 && n <= 21, "ticks in 200 ms at 10 ms: " + n);
+    }
+
+    @Test
+    void neverNeverFires() throws Exception {
+        Receiver<String> never = Timers.never();
+        assertNull(never.tryReceive());
+        assertNull(never.receive(Duration.ofMillis(50)));
+        assertEquals("timeout", Select.select(never.onReceive(x -> "never"),
+                Select.onTimeout(Duration.ofMillis(50), () -> "timeout")));
+        assertEquals("default", Select.select(never.onReceive(x -> "never"), Select.onDefault(() -> "default")));
+        assertFalse(never.isClosed());
+    }
+
+    private static void drainReceiver(Receiver<Instant> rx) {
+        try {
+            while (rx.tryReceive() != null) { /* drain */ }
+        } catch (ChannelClosedException drained) {
+            // closed and drained
+        }
+    }
+
+    private static ScheduledThreadPoolExecutor scheduler() throws ReflectiveOperationException {
+        for (Class<?> c : Timers.class.getDeclaredClasses()) {
+            if (c.getSimpleName().equals("Scheduler")) {
+                Field f = c.getDeclaredField("INSTANCE");
+                f.setAccessible(true);
+                return (ScheduledThreadPoolExecutor) f.get(null);
+            }
+        }
+        throw new AssertionError("Timers.Scheduler not found");
+    }
+}
