@@ -19,9 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * The channel contract, part 2: closing (every {@link CloseKind}), {@code fail}, sender handles,
@@ -29,19 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code test_mpsc_producers_finish_independently}, which is deterministic here). Runs against every
  * {@link Flavor}.
  */
-@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ChannelCloseContractTest {
-
-    private final TestThreads threads = new TestThreads();
-
-    @AfterEach
-    void stopThreads() throws InterruptedException {
-        threads.close();
-    }
-
-    private static List<Integer> range(int from, int to) {
-        return IntStream.range(from, to).boxed().toList();
-    }
+class ChannelCloseContractTest extends ChannelTestBase {
 
     // ---------------------------------------------------------------- §3.7 manual close
 

@@ -18,9 +18,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * The channel contract, part 1: send/receive, try and timed variants, blocking, interruption and state
@@ -29,19 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * computed from {@link Flavor#capacity}. Close, handles and MPSC are in {@link ChannelCloseContractTest};
  * prototype integration scenarios in {@link ChannelIntegrationContractTest}.
  */
-@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ChannelContractTest {
-
-    private final TestThreads threads = new TestThreads();
-
-    @AfterEach
-    void stopThreads() throws InterruptedException {
-        threads.close();
-    }
-
-    private static List<Integer> range(int from, int to) {
-        return IntStream.range(from, to).boxed().toList();
-    }
+class ChannelContractTest extends ChannelTestBase {
 
     /**
      * Starts a producer of {@code values} and asserts that exactly {@code flavor.fits(n)} of them are

@@ -24,8 +24,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * The channel contract, part 3: the prototype's worker/channel integration scenarios (reference §3.9
@@ -34,19 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * possible; timing claims are replaced by deterministic observations (how many sends completed
  * before a receiver existed). Runs against every {@link Flavor}.
  */
-@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ChannelIntegrationContractTest {
-
-    private final TestThreads threads = new TestThreads();
-
-    @AfterEach
-    void stopThreads() throws InterruptedException {
-        threads.close();
-    }
-
-    private static List<Integer> range(int from, int to) {
-        return IntStream.range(from, to).boxed().toList();
-    }
+class ChannelIntegrationContractTest extends ChannelTestBase {
 
     // ---------------------------------------------------------------- §3.9
 
