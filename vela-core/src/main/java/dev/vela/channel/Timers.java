@@ -41,7 +41,8 @@ public final class Timers {
      * {@code onReceiveOrClosed} sees the end).
      *
      * @param delay how long until it fires, not negative
-     * @return the timer's receiver; closing it cancels the timer
+     * @return the timer's receiver; once it is closed the timer never delivers (its scheduled task
+     *         stays queued, doing nothing, until the delay would have passed)
      */
     public static Receiver<Instant> after(Duration delay) {
         long nanos = ChannelCore.toNanos(delay);
