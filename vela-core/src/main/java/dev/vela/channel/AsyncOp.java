@@ -11,10 +11,18 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Idea</h2>
  * The same algorithm as a blocking call, with the thread taken out: try the channel's non-blocking
  * operation; if it cannot complete, enqueue an {@link AsyncWaiter} in the same queue a blocked
- * thread would use (so async and blocking operations keep one FIFO), re-check, and return. When a
- * peer completes the waiter, a short-lived virtual thread resumes the operation (never the peer's
- * thread, so the future's dependent stages never run inside another channel operation).
+ * thread would use, re-check, and return. When a peer completes the waiter, the operation resumes
+ * <em>in the peer's thread</em>, after the peer's own operation has taken effect, and completes the
+ * future there, so its dependent stages run in that thread, as {@link CompletableFuture} documents
+ * for every non-async stage (docs/adr/0013-async-resumes-inline.md).
  *
+ * <h2>Resuming: a per-thread trampoline</h2>
+ * A dependent stage may itself start async operations that complete other waiters, whose stages
+ * start more: resuming recursively would grow the stack without bound. So a thread that is already
+ * resuming queues further resumptions in its {@link Trampoline} and runs them in its outermost
+ * frame, one after another. Threads that must never run user code (the timer thread of
+ * {@link Timers}) call {@link #resumeElsewhere()}: their wake-ups resume on a new virtual thread.
+
  * <h2>States ({@link #phase})</h2>
  * <ul>
  *   <li>{@link #RUNNING}: one thread is running an attempt (non-blocking, short);</li>
@@ -76,7 +84,47 @@ final class AsyncOp<T> extends CompletableFuture<T> {
 
         @Override
         void wake() {
-            Thread.ofVirtual().name("vela-async").start(op::resume);
+            Trampoline.run(op);
+        }
+    }
+
+    /**
+     * Marks the current thread as one whose wake-ups must not run user code: async operations it
+     * completes resume on a new virtual thread instead of inline (used by the timer thread).
+     */
+    static void resumeElsewhere() {
+        Trampoline.CURRENT.get().inline = false;
+    }
+
+    /**
+     * Per-thread queue of resumptions (confined to its thread: plain fields). {@code depth > 0}
+     * while the thread is inside {@link #run}; nested wake-ups are queued, not run recursively.
+     */
+    private static final class Trampoline {
+        static final ThreadLocal<Trampoline> CURRENT = ThreadLocal.withInitial(Trampoline::new);
+        private final java.util.ArrayDeque<AsyncOp<?>> pending = new java.util.ArrayDeque<>();
+        private boolean running;
+        /** False on threads that must not run user code (see {@link #resumeElsewhere()}). */
+        private boolean inline = true;
+
+        static void run(AsyncOp<?> op) {
+            Trampoline t = CURRENT.get();
+            if (!t.inline) {
+                Thread.ofVirtual().name("vela-async").start(op::resume);
+                return;
+            }
+            if (t.running) {
+                t.pending.add(op);
+                return;
+            }
+            t.running = true;
+            try {
+                for (AsyncOp<?> next = op; next != null; next = t.pending.poll()) {
+                    next.resume();                 // never throws: failures complete the future
+                }
+            } finally {
+                t.running = false;
+            }
         }
     }
 
@@ -124,7 +172,7 @@ final class AsyncOp<T> extends CompletableFuture<T> {
         return current.state() != null && PHASE.compareAndSet(this, WAITING, RUNNING);
     }
 
-    /** A peer completed a waiter of this operation: take ownership and continue. Runs on a virtual thread. */
+    /** A peer completed a waiter of this operation: take ownership and continue (in the peer's thread). */
     private void resume() {
         if (!PHASE.compareAndSet(this, WAITING, RUNNING)) return;  // someone else owns it, or finished
         AsyncWaiter w = current;

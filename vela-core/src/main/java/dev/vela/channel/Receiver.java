@@ -75,6 +75,12 @@ public interface Receiver<T> extends Iterable<T> {
      * the channel; when a value was handed over first, they have no effect and the future completes
      * with it.
      *
+     * <p><b>Which thread runs the dependent stages.</b> If the operation has to wait, the peer whose
+     * operation makes it possible (a receive, a send, a close) completes the future in its own thread,
+     * after its own operation took effect; the future's non-async stages ({@code thenApply},
+     * {@code whenComplete}, …) then run there, as {@link java.util.concurrent.CompletableFuture} allows.
+     * Use the {@code …Async} stage variants for work that blocks or takes long (ADR 0013).
+     *
      * @return a future of the next value
      */
     java.util.concurrent.CompletableFuture<T> receiveAsync();

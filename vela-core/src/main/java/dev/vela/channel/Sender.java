@@ -76,6 +76,12 @@ public interface Sender<T> extends AutoCloseable {
      * and the future completes normally.
      *
      * @param value the element, not null
+     * <p><b>Which thread runs the dependent stages.</b> If the operation has to wait, the peer whose
+     * operation makes it possible (a receive, a send, a close) completes the future in its own thread,
+     * after its own operation took effect; the future's non-async stages ({@code thenApply},
+     * {@code whenComplete}, …) then run there, as {@link java.util.concurrent.CompletableFuture} allows.
+     * Use the {@code …Async} stage variants for work that blocks or takes long (ADR 0013).
+     *
      * @return a future completed once the value is sent
      * @throws NullPointerException if {@code value} is null
      */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,8 +29,11 @@ public final class Timers {
         static final ScheduledThreadPoolExecutor INSTANCE = create();
 
         private static ScheduledThreadPoolExecutor create() {
-            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1,
-                    Thread.ofPlatform().daemon().name("vela-timers").factory());
+            ThreadFactory platform = Thread.ofPlatform().daemon().name("vela-timers").factory();
+            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> platform.newThread(() -> {
+                AsyncOp.resumeElsewhere();         // async receivers' stages never run on the timer thread
+                r.run();
+            }));
             s.setRemoveOnCancelPolicy(true);
             return s;
         }
