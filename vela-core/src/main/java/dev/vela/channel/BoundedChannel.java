@@ -70,6 +70,7 @@ final class BoundedChannel<T> extends BufferChannel<T> {
             long d = (long) SEQ.getAcquire(seqs, i) - 2 * t;
             if (d == 0) {
                 if (c.casTail(t, t + 1)) {
+                    if (e instanceof ReservedSlot<?> r) r.position = t;
                     items[i] = e;
                     SEQ.setVolatile(seqs, i, 2 * t + 1);            // publish; volatile: Dekker with waiters
                     return OK;
@@ -90,11 +91,15 @@ final class BoundedChannel<T> extends BufferChannel<T> {
             int i = slot(h);
             long d = (long) SEQ.getAcquire(seqs, i) - (2 * h + 1);
             if (d == 0) {
+                Object e = items[i];
+                if (e instanceof ReservedSlot<?> r && r.content() == null) return EMPTY;  // pending permit: wait there
                 if (c.casHead(h, h + 1)) {
-                    Object e = items[i];
                     items[i] = null;
                     SEQ.setVolatile(seqs, i, 2 * (h + capacity));  // release; volatile: Dekker with waiters
-                    return e;
+                    if (!(e instanceof ReservedSlot<?> r)) return e;
+                    Object v = r.content();                          // resolved: stable from now on
+                    if (v != ReservedSlot.SKIP) return v;
+                    wake(senders);                                   // passed a closed permit: its room is free
                 }
             } else if (d < 0) {
                 long t = c.tail();
@@ -117,7 +122,25 @@ final class BoundedChannel<T> extends BufferChannel<T> {
 
     @Override
     boolean isEmpty0() {
-        return cursors.head() == (cursors.tail() & ~Cursors.CLOSED_BIT);
+        return cursors.head() == (cursors.tail() & ~Cursors.CLOSED_BIT) || headPending();
+    }
+
+    @Override
+    boolean headPending() {
+        long h = cursors.head();
+        int i = slot(h);
+        return (long) SEQ.getAcquire(seqs, i) == 2 * h + 1 && items[i] instanceof ReservedSlot<?> r && r.content() == null;
+    }
+
+    /** Frees the closed permit's place at once if it is first in line (as a receiver passing it would). */
+    @Override
+    boolean reclaim(ReservedSlot<T> slot) {
+        long p = slot.position;
+        int i = slot(p);
+        if (cursors.head() != p || !cursors.casHead(p, p + 1)) return false;   // not first, or a receiver passes it
+        items[i] = null;
+        SEQ.setVolatile(seqs, i, 2 * (p + capacity));
+        return true;
     }
 
     @Override

@@ -66,24 +66,63 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
 
     @Override
     final boolean send0(T value, long nanos) throws InterruptedException {
-        int r = offer(value);
-        for (int i = r == FULL && nanos != 0 ? Waiter.spins() : 0; r == FULL && i > 0; i--) {
-            Waiter.backOff();
-            r = offer(value);
-        }
-        if (r == FULL) {
-            if (nanos == 0) return false;
-            r = sendSlow(value, nanos);
-            if (r == FULL) return false;
-        }
+        int r = put(value, nanos);
         if (r == OK) {
             wake(receivers);
             return true;
         }
+        if (r == FULL) return false;
         throw closedException("send");
     }
 
-    /** Parks until the value is buffered (OK), the channel closes (SHUT) or time runs out (FULL). */
+    /** Buffers {@code e}: offer, spin, then park; OK, FULL (no room within {@code nanos}) or SHUT. */
+    private int put(Object e, long nanos) throws InterruptedException {
+        int r = offer(e);
+        for (int i = r == FULL && nanos != 0 ? Waiter.spins() : 0; r == FULL && i > 0; i--) {
+            Waiter.backOff();
+            r = offer(e);
+        }
+        if (r == FULL && nanos != 0) r = sendSlow(e, nanos);
+        return r;
+    }
+
+    // ---- permits (docs/adr/0014-send-permits.md) -----------------------------------------------
+
+    /**
+     * Reserves a place: buffers a pending {@link ReservedSlot} through the same drivers as a send.
+     * Receivers need no wake-up: a pending slot gives them nothing to take.
+     *
+     * @return the permit, or null if no room came within {@code nanos} (0: try once)
+     */
+    final Permit<T> reserve0(long nanos) throws InterruptedException {
+        ReservedSlot<T> slot = new ReservedSlot<>(this);
+        int r = put(slot, nanos);
+        if (r == OK) return slot;
+        if (r == FULL) return null;
+        throw closedException(nanos == 0 ? "tryReserve" : "reserve");
+    }
+
+    /**
+     * A permit was sent, or closed unused ({@code skipped}). A skipped place may be reclaimed at once
+     * by the flavour (room for a sender); either way receivers may now get further. After a close,
+     * receivers may be waiting for the drain this permit held back: wake them all.
+     */
+    final void permitResolved(ReservedSlot<T> slot, boolean skipped) {
+        if (skipped && reclaim(slot)) wake(senders);
+        if (isClosed()) receivers.signalAll(Waiter.CLOSED); else wake(receivers);
+    }
+
+    /**
+     * A permit at {@code slot} was closed unused: free its place now if it is first in line.
+     *
+     * @return true if the place was freed (a sender may now find room)
+     */
+    abstract boolean reclaim(ReservedSlot<T> slot);
+
+    /** Whether the first place in line holds a pending permit (receivers must wait; a snapshot). */
+    abstract boolean headPending();
+
+    /** Parks until {@code value} is buffered (OK), the channel closes (SHUT) or time runs out (FULL). */
     private int sendSlow(Object value, long nanos) throws InterruptedException {
         boolean timed = nanos < FOREVER_NANOS;
         long deadline = deadline(nanos);
@@ -192,8 +231,8 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
     }
 
     @Override
-    final boolean receiveReady() {
-        return !isEmpty0() || isClosed();
+    final boolean receiveReady() {                             // closed: ready unless a pending permit holds the drain back
+        return !isEmpty0() || (isClosed() && !headPending());
     }
 
     @Override

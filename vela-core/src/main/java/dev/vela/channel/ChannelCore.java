@@ -74,6 +74,9 @@ abstract sealed class ChannelCore<T> extends Channel<T> permits BufferChannel, R
     /** Whether nothing is buffered now. */
     abstract boolean isEmpty0();
 
+    /** Reserves a place for a later send ({@link Permit}); null if none within {@code nanos} (0: try once). */
+    abstract Permit<T> reserve0(long nanos) throws InterruptedException;
+
     // ---- hooks for Select: the same algorithm, driven by SelectInstance --------------------------
 
     /** Result of {@link #selectTrySend}: done, not possible now, or channel closed. */

@@ -196,6 +196,13 @@ final class RendezvousChannel<T> extends ChannelCore<T> {
         return false;
     }
 
+    /** A rendezvous channel has no buffer: there is no place to reserve (docs/adr/0014-send-permits.md). */
+    @Override
+    Permit<T> reserve0(long nanos) {
+        throw new UnsupportedOperationException("reserve on " + this + ": a rendezvous channel has no buffer "
+                + "to reserve a place in; use send, or a bounded channel");
+    }
+
     @Override
     boolean isEmpty0() {
         return !senders.hasWaiters();

@@ -88,6 +88,47 @@ public interface Sender<T> extends AutoCloseable {
     java.util.concurrent.CompletableFuture<Void> sendAsync(T value);
 
     /**
+     * Reserves a place in the channel for a later {@link Permit#send}, blocking while the channel is
+     * full: backpressure before the value is built. The permit's place in the channel's order is
+     * taken now (see {@link Permit}); send or close it promptly.
+     *
+     * <p><b>Interruption and timeout.</b> If interrupted while waiting for room, nothing was
+     * reserved, the interrupt status is cleared and {@link InterruptedException} is thrown. No
+     * timeout; see {@link #reserve(Duration)}.
+     *
+     * @return an unused permit
+     * @throws ChannelClosedException        if the channel is or becomes closed (nothing reserved)
+     * @throws UnsupportedOperationException on a rendezvous channel, which has no buffer to reserve in
+     * @throws InterruptedException          if interrupted while waiting (nothing reserved)
+     */
+    Permit<T> reserve() throws InterruptedException;
+
+    /**
+     * Reserves a place if room comes within {@code timeout}.
+     *
+     * <p><b>Interruption and timeout.</b> Returns {@code null} when the timeout elapses first; nothing
+     * was then reserved. Interruption behaves as in {@link #reserve()}.
+     *
+     * @param timeout how long to wait at most, not negative
+     * @return an unused permit, or {@code null} on timeout
+     * @throws NullPointerException          if {@code timeout} is null
+     * @throws IllegalArgumentException      if {@code timeout} is negative
+     * @throws ChannelClosedException        if the channel is or becomes closed (nothing reserved)
+     * @throws UnsupportedOperationException on a rendezvous channel
+     * @throws InterruptedException          if interrupted while waiting (nothing reserved)
+     */
+    Permit<T> reserve(Duration timeout) throws InterruptedException;
+
+    /**
+     * Reserves a place only if there is room right now, never blocking.
+     *
+     * @return an unused permit, or {@code null} if the channel is full
+     * @throws ChannelClosedException        if the channel is closed
+     * @throws UnsupportedOperationException on a rendezvous channel
+     */
+    Permit<T> tryReserve();
+
+    /**
      * A {@link Select#select select} clause that sends {@code value} and then yields {@code fn}'s
      * result. When another clause is chosen, the value is not sent. If the channel is closed when this
      * clause is chosen, the select throws {@link ChannelClosedException}.

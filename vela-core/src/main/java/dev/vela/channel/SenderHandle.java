@@ -66,6 +66,29 @@ final class SenderHandle<T> implements Sender<T> {
     }
 
     @Override
+    public Permit<T> reserve() throws InterruptedException {
+        checkOpen("reserve");
+        return channel.reserve0(ChannelCore.FOREVER_NANOS);
+    }
+
+    @Override
+    public Permit<T> reserve(Duration timeout) throws InterruptedException {
+        long nanos = ChannelCore.toNanos(timeout);
+        checkOpen("reserve");
+        return channel.reserve0(nanos);
+    }
+
+    @Override
+    public Permit<T> tryReserve() {
+        checkOpen("tryReserve");
+        try {
+            return channel.reserve0(0);
+        } catch (InterruptedException impossible) {            // reserve0(0) never waits
+            throw new AssertionError(impossible);
+        }
+    }
+
+    @Override
     public <R> SelectClause<R> onSend(T value, Supplier<? extends R> fn) {
         channel.checkElement(value);
         return SelectClause.send(channel, this, value, fn);

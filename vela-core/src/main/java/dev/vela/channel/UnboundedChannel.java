@@ -110,6 +110,15 @@ final class UnboundedChannel<T> extends BufferChannel<T> {
             // ">=", not "==": head can be one past tail while the sender of a block's last slot has
             // not yet stepped tail over the marker (tail = marker, head = marker + 1): still empty.
             if (h >= (t & ~Cursors.CLOSED_BIT)) return t < 0 ? DRAINED : EMPTY;
+            Object e = SLOT.getAcquire(b.slots, off);
+            if (e == null) {                                          // claimed, not yet written (or b is stale)
+                Thread.onSpinWait();
+                continue;
+            }
+            if (e instanceof ReservedSlot<?> r && r.content() == null) {
+                if (c.head() == h) return EMPTY;                      // pending permit first in line: wait there
+                continue;
+            }
             if (c.casHead(h, h + 1)) {
                 if (off + 1 == blockSize) {                           // we own the marker: advance head
                     Block next;
@@ -117,10 +126,10 @@ final class UnboundedChannel<T> extends BufferChannel<T> {
                     c.headRef = next;
                     c.casHead(h + 1, h + 2);
                 }
-                Object e;
-                while ((e = SLOT.getAcquire(b.slots, off)) == null) Thread.onSpinWait();
                 b.slots[off] = null;                                  // the block may stay reachable as headRef
-                return e;
+                if (!(e instanceof ReservedSlot<?> r)) return e;
+                Object v = r.content();                               // resolved: stable from now on
+                if (v != ReservedSlot.SKIP) return v;                 // else: pass over a closed permit
             }
         }
     }
@@ -137,7 +146,22 @@ final class UnboundedChannel<T> extends BufferChannel<T> {
 
     @Override
     boolean isEmpty0() {
-        return cursors.head() >= (cursors.tail() & ~Cursors.CLOSED_BIT);
+        return cursors.head() >= (cursors.tail() & ~Cursors.CLOSED_BIT) || headPending();
+    }
+
+    @Override
+    boolean headPending() {
+        long h = cursors.head();
+        int off = offset(h);
+        if (off == blockSize) return false;
+        Object e = SLOT.getAcquire(((Block) cursors.headRef).slots, off);
+        return e instanceof ReservedSlot<?> r && r.content() == null && cursors.head() == h;
+    }
+
+    /** Unbounded senders never wait for room: a closed permit's place is simply passed over. */
+    @Override
+    boolean reclaim(ReservedSlot<T> slot) {
+        return false;
     }
 
     @Override
