@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Stress tests that count every message (DESIGN.md §6.3). Producers send {@code (producer, seq)}
- * pairs (one fresh seq per attempt) with a random mix of {@code send}, timed {@code send} and
- * {@code trySend}; consumers use {@code receive}, timed {@code receive} and {@code tryReceive}; an
+ * pairs (one fresh seq per attempt) with a random mix of {@code send}, timed {@code send},
+ * {@code trySend} and, on buffered channels, timed {@code reserve} followed by {@code Permit.send} or
+ * {@code Permit.close}; consumers use {@code receive}, timed {@code receive} and {@code tryReceive}; an
  * interrupter interrupts random producers and consumers; a closer closes the channel in the middle
  * (by {@link Channel#close()}, {@link Receiver#close()} or {@link Sender#fail}) or the last sender
  * closes it at the end. Then:
@@ -99,6 +100,7 @@ class ChannelStressTest {
         Throwable failure = new java.io.IOException("stress failure " + cfg.seed());
         java.util.concurrent.atomic.AtomicBoolean producersDone = new java.util.concurrent.atomic.AtomicBoolean();
 
+        boolean permits = flavor.capacity > 0;                       // rendezvous channels have no places to reserve
         List<Thread> producers = new ArrayList<>();
         for (int id = 0; id < p; id++) {
             int pid = id;
@@ -116,6 +118,10 @@ class ChannelStressTest {
                                 ok = true;
                             } else if (op < 8) {
                                 ok = tx.send(msg, Duration.ofNanos(rnd.nextLong(1, 200_000)));
+                            } else if (op == 8 && permits) {                 // ADR 0014: reserve, then send or give back
+                                Permit<Long> permit = tx.reserve(Duration.ofNanos(rnd.nextLong(1, 200_000)));
+                                ok = permit != null && rnd.nextInt(4) != 0;
+                                if (ok) permit.send(msg); else if (permit != null) permit.close();
                             } else {
                                 ok = tx.trySend(msg);
                                 if (!ok) Thread.yield();
