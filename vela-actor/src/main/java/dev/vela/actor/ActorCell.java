@@ -1,0 +1,575 @@
+package dev.vela.actor;
+
+import dev.vela.channel.Receiver;
+import dev.vela.channel.Select;
+import dev.vela.channel.SelectClause;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One actor: its reference, its context, its virtual thread and its message loop.
+ *
+ * <p>Implementation overview. Each cell owns one virtual thread that runs {@link #loop()}: take a
+ * message from the mailbox (a Vela channel, {@link MailboxQueue}), hand it to the current
+ * {@link Actor} instance, repeat. Lifecycle and supervision travel as {@link SysMsg}s on a separate
+ * Treiber stack ({@link #sysHead}), which the loop drains before every message, so a stop or a
+ * directive overtakes ordinary messages and no mailbox policy can drop one. A system message must be
+ * able to wake a thread blocked on the mailbox without a second channel per actor (memory), so the
+ * pusher interrupts the thread, but only while the loop is in {@link #blocking} (the wake protocol on
+ * {@link #waitState}); channel operations promise that an interrupted receive took nothing.
+ *
+ * <p>Supervision follows Akka classic and Erlang: a failing actor suspends itself and sends
+ * {@code Failed} to its parent; the parent's thread asks its strategy for a directive and sends
+ * {@code Resume}/{@code Restart}/{@code Stop} to the affected children (see {@link Supervision}).
+ * A restart waits out its backoff in the suspended state, still answering system messages.
+ *
+ * <p>States (thread-confined unless said otherwise): running ⇄ suspended (awaiting a directive, or a
+ * pending restart until {@link #restartAt}) → terminated. {@link #stopRequested} (volatile) is set by
+ * {@link #stop()} before anything else, and from then on no message's processing begins.
+ *
+ * @param <M> the message type
+ */
+final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
+    private static final System.Logger LOG = System.getLogger("dev.vela.actor");
+    private static final VarHandle SYS;
+    private static final VarHandle WAIT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SYS = l.findVarHandle(ActorCell.class, "sysHead", SysMsg.class);
+            WAIT = l.findVarHandle(ActorCell.class, "waitState", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Marks a closed system stack: set once, by the actor's thread, when it has terminated. */
+    private static final SysMsg CLOSED = new SysMsg.Closed();
+    /** Select result meaning "nothing to process, go round the loop again". */
+    private static final Object WAKE = new Object();
+
+    // Wake protocol states. Only the actor thread sets WAITING (before it blocks) and RUNNING (after);
+    // only a pusher moves WAITING -> WAKING (CAS), interrupts, and then sets WOKEN. The actor, leaving
+    // its wait, CASes WAITING -> RUNNING; if that fails it spins while WAKING, then clears the
+    // interrupt. So an interrupt is only ever delivered while the actor is inside blocking().
+    private static final int RUNNING = 0, WAITING = 1, WAKING = 2, WOKEN = 3;
+
+    // ---- fixed at construction
+    final ActorSystem system;
+    final ActorCell<?> parent;                 // null only for the guardian
+    private final String name;
+    private final Supplier<? extends Actor<M>> factory;
+    final MailboxQueue<M> mailbox;
+    final Thread thread;                       // this actor's virtual thread; started by start()
+    private final CompletableFuture<Terminated> termination = new CompletableFuture<>();
+
+    // ---- shared between threads
+    private volatile SysMsg sysHead;           // newest first; CAS via SYS; CLOSED once terminated
+    private volatile int waitState;            // RUNNING/WAITING/WAKING/WOKEN; CAS via WAIT
+    private volatile boolean stopRequested;    // set once; no message processing begins afterwards
+    /** Live children in spawn order; guarded by {@code synchronized (this)} (the guardian spawns from any thread). */
+    private final Supervision supervision = new Supervision(this);
+    /** Written before {@link #sysHead} becomes CLOSED; read by whoever finds it CLOSED. */
+    private Terminated terminatedNotice;
+
+    // ---- confined to the actor's thread
+    private Actor<M> actor;                    // the current instance; null before start and after a failed creation
+    private boolean suspended;                 // failed and awaiting a directive, or waiting to restart
+    private Throwable pendingRestart;          // non-null: restart at restartAt with this cause
+    private long restartAt;                    // System.nanoTime() deadline of the pending restart
+    private boolean terminated;                // set at the start of terminate(); the loop then ends
+    private HashSet<ActorCell<?>> watchers;    // who watches this actor (lazily created)
+    private HashSet<ActorCell<?>> watching;    // whom this actor watches (lazily created)
+    private ArrayList<Terminated> deferredNotices; // death notices that came while suspended
+    private ArrayList<Listened<?, M>> listened; // extra channels the loop selects over (lazily created)
+
+    private ActorCell(ActorSystem system, ActorCell<?> parent, String name, Supplier<? extends Actor<M>> factory,
+                      MailboxQueue<M> mailbox) {
+        this.system = system;
+        this.parent = parent;
+        this.name = name;
+        this.factory = factory;
+        this.mailbox = mailbox;
+        this.thread = Thread.ofVirtual().unstarted(this::run);
+    }
+
+    static ActorCell<Void> guardian(ActorSystem system, Supplier<? extends Actor<Void>> factory) {
+        ActorCell<Void> g = new ActorCell<>(system, null, "user", factory, Mailbox.<Void>unbounded().create());
+        g.thread.start();
+        return g;
+    }
+
+    // =====================================================================================
+    // ActorRef
+    // =====================================================================================
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String path() {
+        return parent == null ? system.rootPath() + "/" + name : parent.path() + "/" + name;
+    }
+
+    @Override
+    public void tell(M message) {
+        Objects.requireNonNull(message, "message");
+        if (stopRequested) {
+            deadLetter(message, DeadLetter.Reason.RECIPIENT_STOPPED);
+            return;
+        }
+        mailbox.offer(message, this);
+    }
+
+    @Override
+    public <R> CompletableFuture<R> ask(Function<? super ActorRef<R>, ? extends M> request, Duration timeout) {
+        return PromiseRef.ask(system, this, request, timeout, m -> {
+            if (stopRequested) {
+                deadLetter(m, DeadLetter.Reason.RECIPIENT_STOPPED);
+                return false;
+            }
+            return mailbox.offer(m, this);
+        });
+    }
+
+    @Override
+    public void stop() {
+        stop(null);
+    }
+
+    /** Stops with a cause (a supervisor's STOP); the first stop's cause wins. */
+    void stop(Throwable cause) {
+        stopRequested = true;
+        mailbox.close();
+        pushSys(new SysMsg.Stop(cause));
+    }
+
+    @Override
+    public CompletableFuture<Terminated> whenTerminated() {
+        return termination.thenApply(t -> t);
+    }
+
+    CompletableFuture<Terminated> terminationFuture() {
+        return termination;
+    }
+
+    void deadLetter(Object message, DeadLetter.Reason reason) {
+        system.deadLetters().publish(message, this, reason);
+    }
+
+    @Override
+    public String toString() {
+        return "Actor[" + path() + "]";
+    }
+
+    // =====================================================================================
+    // ActorContext
+    // =====================================================================================
+
+    @Override
+    public ActorRef<M> self() {
+        return this;
+    }
+
+    @Override
+    public ActorSystem system() {
+        return system;
+    }
+
+    @Override
+    public <C> ActorRef<C> spawn(String childName, Supplier<? extends Actor<C>> childFactory) {
+        return spawn(childName, childFactory, Mailbox.unbounded());
+    }
+
+    @Override
+    public <C> ActorRef<C> spawn(String childName, Supplier<? extends Actor<C>> childFactory, Mailbox<C> childMailbox) {
+        Objects.requireNonNull(childFactory, "factory");
+        Objects.requireNonNull(childMailbox, "mailbox");
+        if (parent != null) checkOwnThread("spawn");
+        String n = childName == null ? system.generateName() : childName;
+        if (n.isEmpty() || n.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("actor name must be non-empty and contain no '/', got '" + n + "'");
+        }
+        ActorCell<C> child = new ActorCell<>(system, this, n, childFactory, childMailbox.create());
+        synchronized (this) {
+            if (stopRequested) {
+                throw new IllegalStateException("cannot spawn '" + n + "' under " + path() + ": it is stopping");
+            }
+            supervision.add(child); // throws IllegalArgumentException if the name is taken
+        }
+        child.thread.start();
+        return child;
+    }
+
+    @Override
+    public List<ActorRef<?>> children() {
+        synchronized (this) {
+            return supervision.liveChildren();
+        }
+    }
+
+    @Override
+    public void watch(ActorRef<?> target) {
+        checkOwnThread("watch");
+        ActorCell<?> t = cellOf(target, "watch");
+        if (watching == null) watching = new HashSet<>();
+        if (!watching.add(t)) return;
+        if (!t.pushSys(new SysMsg.Watch(this))) {
+            pushSys(new SysMsg.DeathNotice(t.terminatedNotice)); // already terminated: notice at once
+        }
+    }
+
+    @Override
+    public void unwatch(ActorRef<?> target) {
+        checkOwnThread("unwatch");
+        ActorCell<?> t = cellOf(target, "unwatch");
+        if (watching != null && watching.remove(t)) t.pushSys(new SysMsg.Unwatch(this));
+    }
+
+    @Override
+    public <T> void listen(Receiver<T> source, Function<? super T, ? extends M> adapter) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(adapter, "adapter");
+        checkOwnThread("listen");
+        if (listened == null) listened = new ArrayList<>();
+        listened.add(new Listened<>(source, adapter));
+    }
+
+    @Override
+    public <R> SelectClause<R> onMessage(Function<? super M, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return mailbox.userClause(fn);
+    }
+
+    private static ActorCell<?> cellOf(ActorRef<?> ref, String op) {
+        Objects.requireNonNull(ref, "target");
+        if (ref instanceof ActorCell<?> c) return c;
+        throw new IllegalArgumentException("cannot " + op + " " + ref + ": only actors can be watched, not ask replies");
+    }
+
+    private void checkOwnThread(String op) {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException(op + " must be called from the actor's own thread (" + path()
+                    + "), not from " + Thread.currentThread());
+        }
+    }
+
+    // =====================================================================================
+    // System messages and the wake protocol
+    // =====================================================================================
+
+    /**
+     * Pushes a system message and wakes the actor if it is waiting.
+     *
+     * @return {@code false} if the actor has terminated (the message was not queued)
+     */
+    boolean pushSys(SysMsg s) {
+        while (true) {
+            SysMsg h = sysHead;
+            if (h == CLOSED) return false;
+            s.next = h;
+            if (SYS.compareAndSet(this, h, s)) break;
+        }
+        if (waitState == WAITING && WAIT.compareAndSet(this, WAITING, WAKING)) {
+            thread.interrupt();
+            waitState = WOKEN;
+        }
+        return true;
+    }
+
+    /** What the loop blocks on; may throw InterruptedException (a wake-up). */
+    @FunctionalInterface
+    private interface Blocker<T> {
+        T block() throws InterruptedException;
+    }
+
+    /** Runs {@code b} in the WAITING state, unless a system message is already pending. */
+    private <T> T blocking(Blocker<T> b) {
+        waitState = WAITING;
+        T result = null;
+        try {
+            if (sysHead == null) result = b.block();
+        } catch (InterruptedException wokenUp) {
+            // a system message arrived (or a stray interrupt): go round the loop
+        } finally {
+            if (!WAIT.compareAndSet(this, WAITING, RUNNING)) {
+                while (waitState == WAKING) Thread.onSpinWait(); // the pusher is between its CAS and interrupt()
+                waitState = RUNNING;
+            }
+            Thread.interrupted(); // never let a wake-up interrupt reach user code
+        }
+        return result;
+    }
+
+    // =====================================================================================
+    // The loop
+    // =====================================================================================
+
+    private void run() {
+        try {
+            if (!stopRequested) {
+                try {
+                    actor = newInstance();
+                    actor.preStart();
+                } catch (Throwable t) {
+                    fail(t);
+                }
+            }
+            loop();
+        } catch (Throwable bug) {
+            LOG.log(System.Logger.Level.ERROR, "actor " + path() + " crashed in its loop", bug);
+            if (!terminated) terminate(bug);
+        }
+    }
+
+    private Actor<M> newInstance() {
+        Actor<M> a = Objects.requireNonNull(factory.get(), "the actor factory of " + path() + " returned null");
+        if (a.cell != null) {
+            throw new IllegalStateException("the actor factory of " + path()
+                    + " returned an instance already in use; it must create a new instance on each call");
+        }
+        a.cell = this;
+        return a;
+    }
+
+    private void loop() {
+        while (!terminated) {
+            if (sysHead != null) {
+                processSystemMessages();
+            } else if (suspended) {
+                waitWhileSuspended();
+            } else if (deferredNotices != null && !deferredNotices.isEmpty()) {
+                deliverNotice(deferredNotices.removeFirst());
+            } else {
+                M m = listened == null ? nextFromMailbox() : nextFromSelect();
+                if (m != null) process(m);
+            }
+        }
+    }
+
+    private M nextFromMailbox() {
+        M m = mailbox.poll();
+        return m != null ? m : blocking(mailbox::take);
+    }
+
+    @SuppressWarnings("unchecked")
+    private M nextFromSelect() {
+        List<SelectClause<?>> clauses = new ArrayList<>(listened.size() + 1);
+        clauses.add(mailbox.loopClause(m -> m, () -> WAKE));
+        for (Listened<?, M> l : listened) clauses.add(l.clause());
+        Object r;
+        try {
+            r = blocking(() -> Select.select(clauses));
+        } catch (RuntimeException adapterFailed) {
+            if (!stopRequested) fail(adapterFailed);
+            return null;
+        }
+        if (r == null || r == WAKE) return null;
+        if (r instanceof Listened<?, ?> closedSource) {
+            listened.remove(closedSource);
+            if (listened.isEmpty()) listened = null;
+            return null;
+        }
+        return (M) r;
+    }
+
+    private void process(M m) {
+        if (stopRequested) {
+            deadLetter(m, DeadLetter.Reason.UNPROCESSED_AT_STOP);
+            return;
+        }
+        try {
+            actor.receive(m);
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    private void deliverNotice(Terminated t) {
+        try {
+            actor.onTerminated(t);
+        } catch (Throwable e) {
+            fail(e);
+        }
+    }
+
+    private void waitWhileSuspended() {
+        if (pendingRestart == null) {
+            blocking(() -> {
+                LockSupport.park(this);
+                return null;
+            });
+            return;
+        }
+        long left = restartAt - System.nanoTime();
+        if (left <= 0) {
+            restart();
+        } else {
+            blocking(() -> {
+                Thread.sleep(Duration.ofNanos(left));
+                return null;
+            });
+        }
+    }
+
+    /** Suspends this actor and reports the failure to its parent. */
+    void fail(Throwable t) {
+        suspended = true;
+        if (parent == null || !parent.pushSys(new SysMsg.Failed(this, t))) terminate(t);
+    }
+
+    private void processSystemMessages() {
+        SysMsg s = (SysMsg) SYS.getAndSet(this, (SysMsg) null);
+        SysMsg fifo = null; // reverse: the stack is newest first
+        while (s != null) {
+            SysMsg next = s.next;
+            s.next = fifo;
+            fifo = s;
+            s = next;
+        }
+        for (SysMsg m = fifo; m != null; m = m.next) {
+            if (terminated) {
+                if (m instanceof SysMsg.Watch w) w.watcher.pushSys(new SysMsg.DeathNotice(terminatedNotice));
+                continue;
+            }
+            switch (m) {
+                case SysMsg.Stop st -> terminate(st.cause);
+                case SysMsg.Failed f -> supervision.childFailed(f.child, f.cause, strategy());
+                case SysMsg.Watch w -> {
+                    if (watchers == null) watchers = new HashSet<>();
+                    watchers.add(w.watcher);
+                }
+                case SysMsg.Unwatch u -> {
+                    if (watchers != null) watchers.remove(u.watcher);
+                }
+                case SysMsg.DeathNotice d -> {
+                    if (watching != null && watching.remove((ActorCell<?>) d.terminated.actor())) {
+                        if (deferredNotices == null) deferredNotices = new ArrayList<>(2);
+                        deferredNotices.add(d.terminated);
+                    }
+                }
+                case SysMsg.Resume r -> {
+                    if (suspended && pendingRestart == null) {
+                        if (actor == null) { // its creation failed: there is no instance to resume
+                            pendingRestart = new IllegalStateException("resumed " + path() + " after its creation failed");
+                            restartAt = System.nanoTime();
+                        } else {
+                            suspended = false;
+                            supervision.resumeEscalatedChildren();
+                        }
+                    }
+                }
+                case SysMsg.Restart r -> {
+                    suspended = true;
+                    pendingRestart = r.cause;
+                    restartAt = System.nanoTime() + r.delayNanos;
+                }
+                case SysMsg.Closed c -> throw new AssertionError("CLOSED is never pushed");
+            }
+        }
+    }
+
+    private SupervisorStrategy strategy() {
+        try {
+            return Objects.requireNonNull(actor == null ? null : actor.supervisorStrategy());
+        } catch (RuntimeException e) {
+            return SupervisorStrategy.oneForOne();
+        }
+    }
+
+    /** Called by {@link Supervision} when a failure is escalated past this actor. */
+    void escalate(Throwable cause, ActorCell<?> child) {
+        if (parent == null) {
+            child.stop(cause); // the guardian never fails: the escalating top-level actor stops
+        } else {
+            fail(cause);
+        }
+    }
+
+    private void restart() {
+        Throwable cause = pendingRestart;
+        pendingRestart = null;
+        Actor<M> old = actor;
+        actor = null;
+        if (old != null) {
+            try {
+                old.preRestart(cause);
+            } catch (Throwable ignored) {
+                LOG.log(System.Logger.Level.WARNING, "preRestart of " + path() + " threw; ignored", ignored);
+            }
+        }
+        stopChildrenAndWait();
+        try {
+            actor = newInstance();
+            suspended = false;
+            actor.postRestart(cause);
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    private void stopChildrenAndWait() {
+        List<ActorCell<?>> kids;
+        synchronized (this) {
+            kids = supervision.liveCells();
+        }
+        for (ActorCell<?> k : kids) k.stop();
+        for (ActorCell<?> k : kids) k.termination.join();
+        synchronized (this) {
+            for (ActorCell<?> k : kids) supervision.remove(k);
+        }
+    }
+
+    private void terminate(Throwable cause) {
+        terminated = true;
+        stopRequested = true;
+        mailbox.close();
+        for (M m; (m = mailbox.poll()) != null; ) deadLetter(m, DeadLetter.Reason.UNPROCESSED_AT_STOP);
+        stopChildrenAndWait();
+        if (actor != null) {
+            try {
+                actor.postStop();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.WARNING, "postStop of " + path() + " threw; ignored", e);
+            }
+        }
+        Terminated notice = new Terminated(this, cause);
+        terminatedNotice = notice;
+        SysMsg late = (SysMsg) SYS.getAndSet(this, CLOSED);
+        for (SysMsg m = late; m != null; m = m.next) {
+            if (m instanceof SysMsg.Watch w) w.watcher.pushSys(new SysMsg.DeathNotice(notice));
+        }
+        if (watchers != null) {
+            for (ActorCell<?> w : watchers) w.pushSys(new SysMsg.DeathNotice(notice));
+        }
+        if (watching != null) {
+            for (ActorCell<?> w : watching) w.pushSys(new SysMsg.Unwatch(this));
+        }
+        if (parent != null) {
+            synchronized (parent) {
+                parent.supervision.remove(this); // the name is free again from here on
+            }
+        }
+        termination.complete(notice);
+    }
+
+    /** A channel the loop selects over, with its adapter; the record itself marks "source closed". */
+    private record Listened<T, M>(Receiver<T> source, Function<? super T, ? extends M> adapter) {
+        SelectClause<Object> clause() {
+            return source.onReceiveOrClosed(v -> Objects.requireNonNull(adapter.apply(v), "listen adapter returned null"),
+                    () -> this);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.vela.actor;
+
+import dev.vela.channel.Receiver;
+import dev.vela.channel.SelectClause;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What an actor can do besides processing messages: spawn and list children, watch other actors,
+ * listen to channels, and select over its own mailbox. Obtained from {@link Actor#context()}; its
+ * methods must be called from the actor's own thread (in a handler or a lifecycle hook), except
+ * {@link #self()} and {@link #system()}.
+ *
+ * @param <M> the actor's message type
+ */
+public interface ActorContext<M> {
+
+    /**
+     * This actor's own reference.
+     *
+     * @return the reference
+     */
+    ActorRef<M> self();
+
+    /**
+     * The system this actor belongs to.
+     *
+     * @return the system
+     */
+    ActorSystem system();
+
+    /**
+     * Spawns a child with an unbounded mailbox, supervised by this actor's
+     * {@link Actor#supervisorStrategy()}. The child starts at once on its own virtual thread.
+     *
+     * @param name    unique among this actor's live children, no {@code '/'}; {@code null} for a generated name
+     * @param factory creates a new instance on each call (at start and at every restart)
+     * @param <C>     the child's message type
+     * @return the child's reference
+     * @throws IllegalArgumentException if the name is empty, contains '/', or is taken
+     * @throws IllegalStateException    if this actor is stopping, or called from another thread
+     */
+    <C> ActorRef<C> spawn(String name, Supplier<? extends Actor<C>> factory);
+
+    /**
+     * Spawns a child with the given mailbox (see {@link #spawn(String, Supplier)}).
+     *
+     * @param name    unique among this actor's live children; {@code null} for a generated name
+     * @param factory creates a new instance on each call
+     * @param mailbox the mailbox spec
+     * @param <C>     the child's message type
+     * @return the child's reference
+     * @throws IllegalArgumentException if the name is empty, contains '/', or is taken
+     * @throws IllegalStateException    if this actor is stopping, or called from another thread
+     */
+    <C> ActorRef<C> spawn(String name, Supplier<? extends Actor<C>> factory, Mailbox<C> mailbox);
+
+    /**
+     * This actor's live children, in spawn order (the order rest-for-one uses).
+     *
+     * @return a snapshot
+     */
+    List<ActorRef<?>> children();
+
+    /**
+     * Death watch: when {@code target} terminates (or if it already has), this actor's
+     * {@link Actor#onTerminated(Terminated)} is called with the cause. Watching twice is one watch.
+     *
+     * @param target the actor to watch (not an ask's reply reference)
+     * @throws IllegalArgumentException if {@code target} is a reply reference
+     * @throws IllegalStateException    if called from another thread
+     */
+    void watch(ActorRef<?> target);
+
+    /**
+     * Ends a watch; no notice for {@code target} is delivered afterwards.
+     *
+     * @param target the watched actor
+     * @throws IllegalStateException if called from another thread
+     */
+    void unwatch(ActorRef<?> target);
+
+    /**
+     * Makes this actor's loop select over its mailbox and {@code source}: each value received from
+     * {@code source} is turned into a message by {@code adapter} and processed like any other message,
+     * one at a time. Ready sources and the mailbox are served fairly (uniformly at random). When
+     * {@code source} is closed and drained the actor stops listening to it.
+     *
+     * @param source  a channel's receiving side (for example {@code Timers.tick(period)})
+     * @param adapter turns a received value into a message, not null; what it throws is a failure of this actor
+     * @param <T>     the channel's element type
+     * @throws IllegalStateException if called from another thread
+     */
+    <T> void listen(Receiver<T> source, Function<? super T, ? extends M> adapter);
+
+    /**
+     * A {@link dev.vela.channel.Select Select} clause that takes the next message from this actor's
+     * mailbox, for a handler that waits on its mailbox and other channels itself (a selective wait).
+     * The message is processed by the clause's function, not by {@link Actor#receive}.
+     *
+     * @param fn  maps the message to the select's result
+     * @param <R> the select's result type
+     * @return the clause
+     * @throws UnsupportedOperationException on a priority mailbox
+     */
+    <R> SelectClause<R> onMessage(Function<? super M, ? extends R> fn);
+}

@@ -1,0 +1,114 @@
+package dev.vela.actor;
+
+import dev.vela.channel.Channel;
+import dev.vela.channel.ChannelClosedException;
+import dev.vela.channel.Receiver;
+import dev.vela.channel.SelectClause;
+import dev.vela.channel.Sender;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Unbounded and bounded mailboxes: a Vela channel plus an overflow policy.
+ *
+ * <p>Implementation overview. The channel does the queueing, the FIFO per sender, the blocking and
+ * the closing; this class only maps each {@link Mailbox.Overflow} onto channel operations:
+ * unbounded and {@code BLOCK} use {@code send}/{@code trySend}, {@code DROP_NEWEST} and {@code FAIL}
+ * use {@code trySend} and count the refusal, {@code DROP_OLDEST} alternates {@code trySend} with a
+ * {@code tryReceive} of the oldest message until its send succeeds (every message so removed is
+ * counted). Closing is {@code Receiver.close()}: the channel refuses sends at once and keeps what it
+ * buffered receivable, which is the {@link MailboxQueue} contract.
+ *
+ * @param <M> the message type
+ */
+final class ChannelMailbox<M> extends MailboxQueue<M> {
+    private final Sender<M> tx;
+    private final Receiver<M> rx;
+    private final Mailbox.Overflow overflow; // null: unbounded
+    private final int capacity;
+
+    ChannelMailbox(int capacity, Mailbox.Overflow overflow) {
+        Channel<M> ch = overflow == null ? Channel.unbounded() : Channel.bounded(capacity);
+        this.tx = ch.sender();
+        this.rx = ch.receiver();
+        this.overflow = overflow;
+        this.capacity = capacity;
+    }
+
+    @Override
+    boolean offer(M message, ActorCell<M> owner) {
+        try {
+            if (overflow == null) {
+                if (tx.trySend(message)) return true;
+                owner.deadLetter(message, DeadLetter.Reason.RECIPIENT_STOPPED); // unreachable: unbounded never full
+                return false;
+            }
+            switch (overflow) {
+                case BLOCK -> {
+                    try {
+                        tx.send(message);
+                        return true;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // the caller sees it; tell has no checked exception
+                        owner.deadLetter(message, DeadLetter.Reason.SENDER_INTERRUPTED);
+                        return false;
+                    }
+                }
+                case DROP_NEWEST -> {
+                    if (tx.trySend(message)) return true;
+                    owner.deadLetter(message, DeadLetter.Reason.DROPPED_NEWEST);
+                    return false;
+                }
+                case DROP_OLDEST -> {
+                    while (!tx.trySend(message)) {
+                        M oldest = rx.tryReceive();
+                        if (oldest != null) owner.deadLetter(oldest, DeadLetter.Reason.DROPPED_OLDEST);
+                    }
+                    return true;
+                }
+                case FAIL -> {
+                    if (tx.trySend(message)) return true;
+                    owner.deadLetter(message, DeadLetter.Reason.REJECTED);
+                    throw new MailboxFullException("mailbox of " + owner.path() + " is full (capacity " + capacity + ")");
+                }
+                default -> throw new AssertionError(overflow);
+            }
+        } catch (ChannelClosedException stopped) {
+            owner.deadLetter(message, DeadLetter.Reason.RECIPIENT_STOPPED);
+            return false;
+        }
+    }
+
+    @Override
+    M poll() {
+        try {
+            return rx.tryReceive();
+        } catch (ChannelClosedException drained) {
+            return null;
+        }
+    }
+
+    @Override
+    M take() throws InterruptedException {
+        try {
+            return rx.receive();
+        } catch (ChannelClosedException drained) {
+            return null;
+        }
+    }
+
+    @Override
+    <R> SelectClause<R> loopClause(Function<? super M, ? extends R> fn, Supplier<? extends R> wake) {
+        return rx.onReceiveOrClosed(fn, wake);
+    }
+
+    @Override
+    <R> SelectClause<R> userClause(Function<? super M, ? extends R> fn) {
+        return rx.onReceive(fn);
+    }
+
+    @Override
+    void close() {
+        rx.close();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.vela.actor;
+
+import dev.vela.channel.SelectClause;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One actor's mailbox, as the actor's cell uses it. Senders call {@link #offer}; only the actor's own
+ * thread calls {@link #poll}, {@link #take} and the clauses (a {@code DROP_OLDEST} sender may also take
+ * the oldest message to drop it).
+ *
+ * <p>Contract: after {@link #close()} returns, no {@link #offer} succeeds; every message that was
+ * accepted before is still returned by {@link #poll} until the mailbox is drained. That is what lets
+ * the stopping actor count every unprocessed message as a dead letter.
+ *
+ * @param <M> the message type
+ */
+abstract sealed class MailboxQueue<M> permits ChannelMailbox, PriorityMailbox {
+
+    /**
+     * Applies the overflow policy; every message not accepted is published as a dead letter here.
+     *
+     * @return {@code true} if the message is in the mailbox
+     * @throws MailboxFullException for {@code FAIL} when full (after counting the dead letter)
+     */
+    abstract boolean offer(M message, ActorCell<M> owner);
+
+    /** The next message, or {@code null} if none now (or closed and drained). Never blocks. */
+    abstract M poll();
+
+    /**
+     * Blocks for the next message.
+     *
+     * @return the message, or {@code null} once closed and drained (or on a spurious wake-up)
+     * @throws InterruptedException if interrupted while waiting (nothing was taken)
+     */
+    abstract M take() throws InterruptedException;
+
+    /**
+     * A clause for the actor's own loop: yields {@code fn(message)}, or {@code wake.get()} when the loop
+     * should just poll again (a priority wake-up, or the mailbox was closed).
+     */
+    abstract <R> SelectClause<R> loopClause(Function<? super M, ? extends R> fn, Supplier<? extends R> wake);
+
+    /** A clause for user code ({@link ActorContext#onMessage}). */
+    abstract <R> SelectClause<R> userClause(Function<? super M, ? extends R> fn);
+
+    /** Stops accepting messages; idempotent. */
+    abstract void close();
+}
