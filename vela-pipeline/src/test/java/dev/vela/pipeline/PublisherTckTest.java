@@ -6,7 +6,7 @@ import org.reactivestreams.tck.TestEnvironment;
 import org.reactivestreams.tck.flow.FlowPublisherVerification;
 
 /**
- * The Reactive Streams TCK (TestNG, run through the JUnit Platform's TestNG engine, ADR 0015) against
+ * The Reactive Streams TCK (TestNG, run through the JUnit Platform's TestNG engine, ADR 0016) against
  * {@link Pipeline#toPublisher()}: a source, two stages (one of them a mapPar) and the publisher sink.
  */
 public class PublisherTckTest extends FlowPublisherVerification<Long> {
