@@ -21,65 +21,87 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * {@code ./vela bench}: runs every benchmark of this module one by one through the JMH Runner API
- * (Vela and its peers in the same run), prints a progress line per benchmark, then a table per
- * scenario with messages/s (median of the measurement iterations) and the ratio Vela ÷ each peer,
- * and writes results.md, results.json and index.html to {@code target/vela-bench/}. The last
- * "benchmark" is {@link MemoryBench} (plain Java, not JMH): memory per buffered message, in this JVM.
+ * {@code ./vela bench}: runs every benchmark of this module one by one (Vela and its peers in the
+ * same run), prints a progress line per benchmark (k of n, elapsed, estimate left), then the seed's
+ * performance table extended with the peers ({@link SeedTable}) and a table per scenario, and writes
+ * results.md, results.json and index.html (charts, works offline) to {@code target/vela-bench/}.
+ * JMH benchmarks run through the JMH Runner API, one (method × parameters) case at a time, each in
+ * its own forked JVM; the plain-Java ones ({@link SpawnLatencyBench}, {@link MemoryBench}, and
+ * {@link GoBench}, the optional Go column) run in this JVM.
  *
  * <pre>
- *   --quick          smoke run: in-process (no fork), 1 × 0.1 s warmup, 2 × 0.1 s measurement; numbers not comparable
- *   (default)        1 fork, 2 × 1 s warmup, 3 × 1 s measurement — about 6 minutes on 2 cores
+ *   (default)        1 fork, 2 × 0.3 s warmup, 5 × 0.3 s measurement per case — about 4½ minutes on 2 cores
  *   --full           publication grade: 3 forks, 5 × 1 s warmup, 5 × 2 s measurement (about an hour)
+ *   --quick          smoke run: in-process (no fork), 1 × 0.1 s warmup, 2 × 0.1 s measurement; numbers not comparable
+ *   --tiny           the self-test's run: in-process, 1 × 10 ms warmup, 1 × 20 ms measurement, smallest sizes (seconds)
  *   --forks N        N forked JVMs per benchmark instead of the settings' own (0 = in-process); the
  *                    machine can be bimodal from one JVM to the next, and more forks average that out
- *   --filter REGEX   only benchmarks whose id matches, e.g. "Spsc|Unbounded" or "impl=(vela|jox)"
+ *   --only NAME      only one benchmark (scenario family) by its name, e.g. mpsc, chain, memory, spawnlatency (see --list)
+ *   --filter REGEX   only cases whose id matches, e.g. "Spsc|Unbounded" or "impl=(vela|jox)"
  *   --out DIR        where to write the report (default target/vela-bench)
- *   --list           print the benchmark ids and exit
+ *   --list           print the names and case ids and exit
  *   --verbose        show JMH's own output
  * </pre>
  */
 public final class BenchMain {
-    /** Every benchmark class, in the order they run and are reported. */
-    static final List<Class<?>> BENCHMARKS = List.of(SpscBench.class, UnboundedBench.class,
-            RendezvousBench.class, MpscBench.class, ChainBench.class, PairsBench.class, SelectBench.class,
-            AsyncBench.class, WorkerSpawnBench.class);
+    /**
+     * Every benchmark, in the order they run: a JMH class gives one case per (@Benchmark method ×
+     * @Param combination); the classes in {@link #PLAIN} are plain Java and one case each. To add a
+     * benchmark, add its class here (and, for a nicer title, a line in {@link Report#title}).
+     */
+    static final List<Class<?>> BENCHMARKS = List.of(
+            UnboundedBench.class, SpscBench.class, MpscBench.class, ChainBench.class,  // the seed's throughput rows
+            SpawnLatencyBench.class, MemoryBench.class,                                 // the seed's spawn and memory rows
+            RendezvousBench.class, PairsBench.class, SelectBench.class, AsyncBench.class, WorkerSpawnBench.class,
+            GoBench.class);                                                             // the optional Go column
+
+    /** The plain-Java benchmarks of {@link #BENCHMARKS}, each run as one case by {@link #runPlain}. */
+    static final Map<Class<?>, Case> PLAIN = Map.of(SpawnLatencyBench.class, SpawnLatencyBench.CASE,
+            MemoryBench.class, MemoryBench.CASE, GoBench.class, GoBench.CASE);
 
     /** How long JMH lets one iteration run before it interrupts it (a hung implementation). */
     static final TimeValue ITERATION_TIMEOUT = TimeValue.seconds(90);
 
-    record Settings(String name, int forks, int warmups, TimeValue warmupTime, int iterations, TimeValue iterationTime) {
-        double estimateSeconds() {  // per benchmark: JVM start + iterations + the last invocation's overshoot
-            double perFork = (forks == 0 ? 0.2 : 1.5) + warmups * seconds(warmupTime) + iterations * seconds(iterationTime)
-                    + 0.05 * (warmups + iterations);
+    /** How hard a run tries; the plain-Java benchmarks size themselves by it. */
+    enum Effort { TINY, QUICK, DEFAULT, FULL }
+
+    record Settings(Effort effort, int forks, int warmups, TimeValue warmupTime, int iterations, TimeValue iterationTime) {
+        String name() { return effort.name().toLowerCase(Locale.ROOT); }
+
+        double estimateSeconds() {  // per JMH case: JVM start + iterations + the last invocation's overshoot
+            double perFork = (forks == 0 ? 0.15 : 0.9) + warmups * seconds(warmupTime) + iterations * seconds(iterationTime)
+                    + 0.04 * (warmups + iterations);
             return Math.max(1, forks) * perFork;
         }
 
-        /** The smoke-run settings (possibly with another fork count). */
-        boolean quick() { return name.equals(QUICK.name()); }
+        /** A smoke run (quick or tiny, possibly with another fork count): numbers not comparable. */
+        boolean quick() { return effort == Effort.QUICK || effort == Effort.TINY; }
 
         /** These settings with another fork count ({@code --forks}); 0 = in-process. */
         Settings withForks(int n) {
-            return new Settings(name, n, warmups, warmupTime, iterations, iterationTime);
+            return new Settings(effort, n, warmups, warmupTime, iterations, iterationTime);
         }
 
         String describe() {
-            return name + ": " + (forks == 0 ? "in-process (no fork)" : forks + " fork" + (forks > 1 ? "s" : ""))
-                    + ", " + warmups + " × " + warmupTime + " warmup, " + iterations + " × " + iterationTime + " measurement";
+            return name() + ": " + (forks == 0 ? "in-process (no fork)" : forks + " fork" + (forks > 1 ? "s" : ""))
+                    + ", " + warmups + " × " + warmupTime + " warmup, " + iterations + " × " + iterationTime + " measurement"
+                    + " per JMH case; scores are medians of the measurement iterations";
         }
 
         private static double seconds(TimeValue t) { return t.convertTo(java.util.concurrent.TimeUnit.MILLISECONDS) / 1000.0; }
     }
 
-    static final Settings QUICK = new Settings("quick", 0, 1, TimeValue.milliseconds(100), 2, TimeValue.milliseconds(100));
-    static final Settings DEFAULT = new Settings("default", 1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1));
-    static final Settings FULL = new Settings("full", 3, 5, TimeValue.seconds(1), 5, TimeValue.seconds(2));
+    static final Settings TINY = new Settings(Effort.TINY, 0, 1, TimeValue.milliseconds(10), 1, TimeValue.milliseconds(20));
+    static final Settings QUICK = new Settings(Effort.QUICK, 0, 1, TimeValue.milliseconds(100), 2, TimeValue.milliseconds(100));
+    static final Settings DEFAULT = new Settings(Effort.DEFAULT, 1, 2, TimeValue.milliseconds(300), 5, TimeValue.milliseconds(300));
+    static final Settings FULL = new Settings(Effort.FULL, 3, 5, TimeValue.seconds(1), 5, TimeValue.seconds(2));
 
-    /** One benchmark method with one set of parameter values. */
+    /** One benchmark method with one set of parameter values (or one plain-Java benchmark). */
     record Case(Class<?> type, String method, Map<String, String> params) {
         String benchmark() { return type.getSimpleName() + "." + method; }
         String impl() { return params.getOrDefault("impl", "?"); }
@@ -94,9 +116,12 @@ public final class BenchMain {
             params.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
             return sb.toString();
         }
+        /** The {@code --only} name of its benchmark. */
+        String name() { return BenchMain.name(type); }
+        boolean plain() { return PLAIN.containsKey(type); }
     }
 
-    /** What one case produced: the JMH iteration statistics, or why it failed. */
+    /** What one case produced: the iteration statistics, or why it failed. */
     record Outcome(Case c, double median, double min, double max, long samples, String error) {
         boolean ok() { return error == null; }
     }
@@ -108,39 +133,62 @@ public final class BenchMain {
         if (code != 0) System.exit(code);
     }
 
+    /** A benchmark's {@code --only} name: its class name without "Bench", in lower case. */
+    static String name(Class<?> type) {
+        return type.getSimpleName().replaceFirst("Bench$", "").toLowerCase(Locale.ROOT);
+    }
+
     /** The whole command; returns the process exit code (0 ok, 1 a benchmark failed, 2 bad usage). */
     static int run(String[] args) throws IOException {
         Settings settings = DEFAULT;
         Pattern filter = null;
+        String only = null;
         Path out = Path.of("target", "vela-bench");
         boolean list = false, verbose = false;
         Integer forks = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--quick" -> settings = QUICK;
-                case "--full" -> settings = FULL;
-                case "--forks" -> {
-                    String v = arg(args, ++i, "--forks");
-                    try {
-                        forks = Integer.parseInt(v);
-                    } catch (NumberFormatException e) {
-                        forks = -1;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--tiny" -> settings = TINY;
+                    case "--quick" -> settings = QUICK;
+                    case "--full" -> settings = FULL;
+                    case "--forks" -> {
+                        String v = arg(args, ++i, "--forks");
+                        try {
+                            forks = Integer.parseInt(v);
+                        } catch (NumberFormatException e) {
+                            forks = -1;
+                        }
+                        if (forks < 0) throw new IllegalArgumentException("--forks needs a count ≥ 0, not " + v);
                     }
-                    if (forks < 0) { System.err.println("vela bench: --forks needs a count ≥ 0, not " + v); return 2; }
+                    case "--filter" -> filter = Pattern.compile(arg(args, ++i, "--filter"));
+                    case "--only" -> {
+                        only = arg(args, ++i, "--only").toLowerCase(Locale.ROOT).replaceFirst("bench$", "");
+                        if (!names().contains(only))
+                            throw new IllegalArgumentException("--only: no benchmark named '" + args[i] + "'; names: " + String.join(", ", names()));
+                    }
+                    case "--out" -> out = Path.of(arg(args, ++i, "--out"));
+                    case "--list" -> list = true;
+                    case "--verbose" -> verbose = true;
+                    case "-h", "--help" -> { usage(); return 0; }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
-                case "--filter" -> filter = Pattern.compile(arg(args, ++i, "--filter"));
-                case "--out" -> out = Path.of(arg(args, ++i, "--out"));
-                case "--list" -> list = true;
-                case "--verbose" -> verbose = true;
-                case "-h", "--help" -> { usage(); return 0; }
-                default -> { System.err.println("vela bench: unknown option " + args[i]); usage(); return 2; }
             }
+        } catch (IllegalArgumentException e) {  // includes a bad --filter regex (PatternSyntaxException)
+            System.err.println("vela bench: " + e.getMessage());
+            usage();
+            return 2;
         }
         if (forks != null) settings = settings.withForks(forks);
         List<Case> cases = new ArrayList<>();
-        for (Case c : allCases()) if (filter == null || filter.matcher(c.id()).find()) cases.add(c);
-        if (list) { cases.forEach(c -> System.out.println(c.id())); return 0; }
-        if (cases.isEmpty()) { System.err.println("vela bench: no benchmark matches " + filter); return 2; }
+        for (Case c : allCases())
+            if ((filter == null || filter.matcher(c.id()).find()) && (only == null || c.name().equals(only))) cases.add(c);
+        if (list) {
+            System.out.println("names (for --only): " + String.join(", ", names()));
+            cases.forEach(c -> System.out.println(c.name() + "\t" + c.id()));
+            return 0;
+        }
+        if (cases.isEmpty()) { System.err.println("vela bench: no benchmark matches " + (only != null ? only + " " : "") + (filter != null ? filter : "")); return 2; }
 
         Report report = new Report(settings.describe(), out);
         System.out.printf("Vela bench — %d benchmarks, %s%n%s%nestimated %s; results go to %s%n%n",
@@ -157,16 +205,9 @@ public final class BenchMain {
             System.out.printf("[%2d/%d] %s elapsed, ~%s left  %-48s ", k + 1, cases.size(), clock(elapsed),
                     clock(left), c.id());
             System.out.flush();
-            Outcome o;
-            if (c.type() == MemoryBench.class) {
-                List<MemoryBench.Row> rows = MemoryBench.run(settings.quick());
-                report.memory(rows);
-                o = memoryOutcome(c, rows);
-            } else {
-                o = runOne(c, settings, verbose);
-            }
+            Outcome o = c.plain() ? runPlain(c, settings, report, out) : runOne(c, settings, verbose);
             outcomes.add(o);
-            System.out.println(o.ok() ? Report.human(o.median()) + " " + Report.unit(c) : "FAILED: " + o.error());
+            System.out.println(o.ok() ? report.progress(o) : "FAILED: " + o.error());
             report.write(outcomes);  // after every benchmark, so an interrupted run still leaves its results
         }
         System.out.printf("%nDone in %s.%n%n", clock((System.nanoTime() - start) / 1e9));
@@ -175,18 +216,43 @@ public final class BenchMain {
         return outcomes.stream().allMatch(Outcome::ok) ? 0 : 1;
     }
 
-    private static double estimate(List<Case> cases, Settings s) {
-        return cases.stream().mapToDouble(c -> c.type() == MemoryBench.class
-                ? MemoryBench.estimateSeconds(s.quick()) : s.estimateSeconds()).sum();
+    private static List<String> names() {
+        return BENCHMARKS.stream().map(BenchMain::name).toList();
     }
 
-    /** The memory run as one progress line: Vela's unbounded bytes/message, or the first failure. */
-    private static Outcome memoryOutcome(Case c, List<MemoryBench.Row> rows) {
-        for (MemoryBench.Row r : rows)
-            if (!r.ok()) return new Outcome(c, 0, 0, 0, 0, r.scenario().title() + ", " + r.name() + ": " + r.error());
-        MemoryBench.Row vela = rows.stream().filter(r -> r.impl().equals("vela") && r.scenario().capacity() == Pipe.UNBOUNDED)
-                .findFirst().orElseThrow();
-        return new Outcome(c, vela.bytesPerMessage(), vela.minPerMessage(), vela.maxPerMessage(), MemoryBench.REPEATS, null);
+    private static double estimate(List<Case> cases, Settings s) {
+        return cases.stream().mapToDouble(c -> c.type() == MemoryBench.class ? MemoryBench.estimateSeconds(s.effort())
+                : c.type() == SpawnLatencyBench.class ? SpawnLatencyBench.estimateSeconds(s.effort())
+                : c.type() == GoBench.class ? GoBench.estimateSeconds(s.effort()) : s.estimateSeconds()).sum();
+    }
+
+    /**
+     * Runs one plain-Java benchmark in this JVM and hands its rows to the report; the outcome is its
+     * headline figure for the progress line (Vela's), or the first failure. A skipped or failed Go
+     * run is not a failure of the bench: the column is optional and the report says what happened.
+     */
+    static Outcome runPlain(Case c, Settings s, Report report, Path out) {
+        if (c.type() == MemoryBench.class) {
+            List<MemoryBench.Row> rows = MemoryBench.run(s.effort());
+            report.memory(rows);
+            for (MemoryBench.Row r : rows)
+                if (!r.ok()) return new Outcome(c, 0, 0, 0, 0, r.scenario().title() + ", " + r.name() + ": " + r.error());
+            MemoryBench.Row vela = rows.stream().filter(r -> r.impl().equals("vela") && r.scenario().capacity() == Pipe.UNBOUNDED)
+                    .findFirst().orElseThrow();
+            return new Outcome(c, vela.bytesPerMessage(), vela.minPerMessage(), vela.maxPerMessage(), vela.repeats(), null);
+        }
+        if (c.type() == SpawnLatencyBench.class) {
+            List<SpawnLatencyBench.Row> rows = SpawnLatencyBench.run(SpawnLatencyBench.sizes(s.effort()));
+            report.spawn(rows);
+            for (SpawnLatencyBench.Row r : rows) if (!r.ok()) return new Outcome(c, 0, 0, 0, 0, r.name() + ": " + r.error());
+            SpawnLatencyBench.Row vela = rows.getFirst();
+            return new Outcome(c, vela.p50Micros(), vela.p50MinMicros(), vela.p50MaxMicros(), vela.samples(), null);
+        }
+        if (c.type() == GoBench.class) {
+            report.go(GoBench.run(s.effort(), out));
+            return new Outcome(c, Double.NaN, Double.NaN, Double.NaN, 0, null);
+        }
+        throw new IllegalArgumentException("not a plain benchmark: " + c.type().getName());
     }
 
     static Outcome runOne(Case c, Settings s, boolean verbose) {
@@ -225,25 +291,26 @@ public final class BenchMain {
 
     private static final class Probe { @SuppressWarnings("unused") int field; }
 
-    /** Every (benchmark method × @Param combination) of {@link #BENCHMARKS}, read from the annotations, then the memory run. */
+    /** Every (benchmark method × @Param combination) of the JMH {@link #BENCHMARKS}, read from the annotations, and the plain ones. */
     static List<Case> allCases() {
         List<Case> cases = new ArrayList<>();
         for (Class<?> type : BENCHMARKS) {
+            if (PLAIN.containsKey(type)) { cases.add(PLAIN.get(type)); continue; }
             List<Field> params = Arrays.stream(type.getDeclaredFields())
                     .filter(f -> f.isAnnotationPresent(Param.class)).toList();
             Method[] methods = Arrays.stream(type.getDeclaredMethods())
                     .filter(m -> m.isAnnotationPresent(Benchmark.class))
                     .sorted(Comparator.comparing(Method::getName)).toArray(Method[]::new);
+            if (methods.length == 0) throw new IllegalStateException(type.getName() + " has no @Benchmark method and is not plain");
             for (Method m : methods) expand(type, m.getName(), params, 0, new LinkedHashMap<>(), cases);
         }
         cases.removeIf(BenchMain::skipped);
-        cases.add(MemoryBench.CASE);  // not JMH: every memory scenario and implementation in one go
         return cases;
     }
 
     /**
      * Combinations of @Param values that {@code ./vela bench} leaves out to keep the default run under
-     * 6 minutes: a biased select over one clause has nothing to be biased about (fair vs biased is
+     * 5 minutes: a biased select over one clause has nothing to be biased about (fair vs biased is
      * measured with two clauses). Plain JMH still runs them.
      */
     static boolean skipped(Case c) {
@@ -273,12 +340,14 @@ public final class BenchMain {
 
     private static void usage() {
         System.out.println("""
-                usage: ./vela bench [--quick | --full] [--forks N] [--filter REGEX] [--out DIR] [--list] [--verbose]
-                  --quick         smoke run (< 1 min, in-process, numbers not comparable)
-                  (default)       1 fork, 2 × 1 s warmup, 3 × 1 s measurement (about 6 minutes)
-                  --full          3 forks, 5 × 1 s warmup, 5 × 2 s measurement (publication grade)
+                usage: ./vela bench [--quick | --full | --tiny] [--forks N] [--only NAME] [--filter REGEX] [--out DIR] [--list] [--verbose]
+                  (default)       1 fork, 2 × 0.3 s warmup, 5 × 0.3 s measurement per case (about 4½ minutes on 2 cores)
+                  --full          3 forks, 5 × 1 s warmup, 5 × 2 s measurement (publication grade, about an hour)
+                  --quick         smoke run (about a minute, in-process, numbers not comparable)
+                  --tiny          self-test run (seconds, in-process, numbers meaningless)
                   --forks N       N forked JVMs per benchmark instead of the above (0 = in-process)
-                  --filter REGEX  only benchmarks whose id matches (see --list)
-                  --out DIR       report directory (default target/vela-bench)""");
+                  --only NAME     one benchmark by name: %s
+                  --filter REGEX  only cases whose id matches (see --list)
+                  --out DIR       report directory (default target/vela-bench)""".formatted(String.join(", ", names())));
     }
 }

@@ -51,9 +51,9 @@ final class MemoryBench {
     /** A channel flavour with N values to buffer; capacity {@link Pipe#UNBOUNDED} for unbounded. */
     record Scenario(String title, int capacity, int messages) {}
 
-    /** One implementation in one scenario: medians (and ranges) over {@link #REPEATS} runs. */
+    /** One implementation in one scenario: medians (and ranges) over {@code repeats} runs. */
     record Row(Scenario scenario, String impl, String name, double bytesPerMessage, double minPerMessage,
-               double maxPerMessage, double emptyBytes, String error) {
+               double maxPerMessage, double emptyBytes, int repeats, String error) {
         boolean ok() { return error == null; }
 
         /** The whole full channel ÷ N: what a preallocated buffer costs per value once it is full. */
@@ -61,15 +61,27 @@ final class MemoryBench {
     }
 
     /** Seconds the whole run takes on 2 cores (for the progress estimate). */
-    static double estimateSeconds(boolean quick) { return quick ? 8 : 25; }
+    static double estimateSeconds(BenchMain.Effort effort) {
+        return switch (effort) { case TINY -> 2; case QUICK -> 8; default -> 25; };
+    }
+
+    /** Repetitions per scenario and implementation: {@link #REPEATS}, or 1 in the self-test's tiny run. */
+    static int repeats(BenchMain.Effort effort) { return effort == BenchMain.Effort.TINY ? 1 : REPEATS; }
 
     /** How one implementation is created and filled without blocking. */
     private record Subject(String impl, String name, Supplier<Object> create, Offer offer) {}
 
     private interface Offer { boolean offer(Object channel, Integer value) throws InterruptedException; }
 
-    /** The three scenarios of issue 3; {@code quick} divides N by 10 (the bounded-100 one stays 100). */
-    static List<Scenario> scenarios(boolean quick) {
+    /**
+     * The three scenarios of issue 3 (the first and last are the seed's two memory rows); a quick run
+     * divides N by 10 (the bounded-100 one stays 100); the self-test's tiny run keeps bounded 100 and
+     * an unbounded channel with N = 10,000.
+     */
+    static List<Scenario> scenarios(BenchMain.Effort effort) {
+        if (effort == BenchMain.Effort.TINY)
+            return List.of(new Scenario("bounded, capacity 100", 100, 100), new Scenario("unbounded", Pipe.UNBOUNDED, 10_000));
+        boolean quick = effort == BenchMain.Effort.QUICK;
         int big = quick ? 10_000 : 100_000, unbounded = quick ? 100_000 : 1_000_000;
         return List.of(new Scenario("bounded, capacity 100", 100, 100),
                 new Scenario(String.format(java.util.Locale.ROOT, "bounded, capacity %,d", big), big, big),
@@ -111,9 +123,9 @@ final class MemoryBench {
     }
 
     /** Every scenario × implementation. */
-    static List<Row> run(boolean quick) {
+    static List<Row> run(BenchMain.Effort effort) {
         List<Row> rows = new ArrayList<>();
-        for (Scenario sc : scenarios(quick)) rows.addAll(run(sc, REPEATS));
+        for (Scenario sc : scenarios(effort)) rows.addAll(run(sc, repeats(effort)));
         return rows;
     }
 
@@ -123,7 +135,7 @@ final class MemoryBench {
             try {
                 rows.add(measure(sc, s, repeats));
             } catch (Exception | OutOfMemoryError e) {
-                rows.add(new Row(sc, s.impl(), s.name(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, String.valueOf(e)));
+                rows.add(new Row(sc, s.impl(), s.name(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, repeats, String.valueOf(e)));
             }
         }
         return rows;
@@ -157,7 +169,7 @@ final class MemoryBench {
         }
         double[] sorted = perMessage.clone();
         Arrays.sort(sorted);
-        return new Row(sc, s.impl(), s.name(), median(perMessage), sorted[0], sorted[repeats - 1], median(empty), null);
+        return new Row(sc, s.impl(), s.name(), median(perMessage), sorted[0], sorted[repeats - 1], median(empty), repeats, null);
     }
 
     /**

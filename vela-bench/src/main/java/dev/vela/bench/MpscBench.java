@@ -5,23 +5,32 @@ import org.openjdk.jmh.annotations.*;
 import java.util.concurrent.TimeUnit;
 
 /**
- * MPSC: 1, 10 or 100 producer virtual threads share one channel of capacity 1024 and one consumer
- * virtual thread; together they send {@value #MESSAGES} values. Score = messages the consumer took
- * per second (end to end, checksummed). Vela producers each use their own Sender clone, as its API
- * prescribes; the peers share the queue object.
+ * MPSC, the seed's scalability sweep done end to end: 1, 10, 50 or 100 producer virtual threads each
+ * send {@value #PER_PRODUCER} values into one unbounded channel, one consumer virtual thread takes
+ * them all. Score = messages the consumer took per second (checksummed). Each flow is the seed's
+ * (producers × 1,000 messages, started afresh with a fresh channel, so thread start-up is part of
+ * it, equally for every implementation); one invocation repeats the flow until
+ * {@value #MESSAGES_PER_INVOCATION} messages have been delivered, so every parameter reports the
+ * same unit. Vela producers each use their own Sender clone, as its API prescribes; the peers share
+ * the queue object. JDK peers: the unbounded blocking queues.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput) @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1) @Warmup(iterations = 2, time = 1) @Measurement(iterations = 3, time = 1)
 public class MpscBench {
-    static final int MESSAGES = 200_000;
-    static final int CAPACITY = 1024;
+    static final int PER_PRODUCER = 1_000;
+    static final int MESSAGES_PER_INVOCATION = 100_000;
 
-    @Param({"1", "10", "100"}) int producers;
-    @Param({"vela", "jox", "abq", "lbq"}) String impl;
+    @Param({"1", "10", "50", "100"}) int producers;
+    @Param({"vela", "jox", "lbq", "ltq"}) String impl;
 
-    @Benchmark @OperationsPerInvocation(MESSAGES)
+    @Benchmark @OperationsPerInvocation(MESSAGES_PER_INVOCATION)
     public long mpsc() throws InterruptedException {
-        return Flows.mpsc(Pipe.create(impl, CAPACITY), producers, MESSAGES);
+        int perFlow = producers * PER_PRODUCER;
+        if (MESSAGES_PER_INVOCATION % perFlow != 0) throw new IllegalStateException("producers must divide 100");
+        long sum = 0;
+        for (int delivered = 0; delivered < MESSAGES_PER_INVOCATION; delivered += perFlow)
+            sum += Flows.mpsc(Pipe.create(impl, Pipe.UNBOUNDED), producers, perFlow);
+        return sum;
     }
 }

@@ -15,20 +15,25 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The report of a bench run: one table per scenario (implementation | median score | Vela ÷ this
- * peer), on the console and as results.md, results.json and index.html (inline SVG bar chart of the
- * ratios, no network). Ratios are of medians and always "Vela ÷ peer" in throughput, so above 1 means
- * Vela is faster. Then, if it was run, the {@link MemoryBench} table: bytes per buffered message, where
- * lower is better (the one table whose ratio reads the other way).
+ * The report of a bench run: the seed's table extended with the peers ({@link SeedTable}), then one
+ * table per scenario (implementation | median score | Vela ÷ this peer), the spawn latencies and the
+ * memory tables; on the console and as results.md, results.json and index.html ({@link HtmlReport},
+ * charts with the vendored Chart.js, no network). Ratios are of medians and "Vela ÷ peer" in
+ * throughput, so above 1 means Vela is faster; for memory and time lower is better (said beside
+ * each such table). Every output records JDK, CPU count, OS, commit, date and settings.
  */
 final class Report {
     private final String settings;
     private final Path dir;
     private final String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
     private final int cpus = Runtime.getRuntime().availableProcessors();
+    private final String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch");
     private final String commit = gitCommit();
     private final String date = Instant.now().toString();
     private List<MemoryBench.Row> memory = List.of();
+    private List<SpawnLatencyBench.Row> spawn = List.of();
+    /** Until the Go step runs: why there is no Go column. */
+    private GoBench.Result go = GoBench.Result.skipped(GoBench.findGo() == null ? "go not installed" : "not run in this selection");
 
     Report(String settings, Path dir) {
         this.settings = settings;
@@ -38,9 +43,26 @@ final class Report {
     /** The memory rows to include from now on (the memory run happens once, as one "benchmark"). */
     void memory(List<MemoryBench.Row> rows) { memory = List.copyOf(rows); }
 
+    /** The spawn-latency rows to include from now on. */
+    void spawn(List<SpawnLatencyBench.Row> rows) { spawn = List.copyOf(rows); }
+
+    /** The Go run's result (or why it was skipped). */
+    void go(GoBench.Result result) { go = result; }
+
+    List<SeedTable.Row> seedRows(List<Outcome> outcomes) { return SeedTable.build(outcomes, memory, spawn, go); }
+
+    List<MemoryBench.Row> memoryRows() { return memory; }
+
+    List<SpawnLatencyBench.Row> spawnRows() { return spawn; }
+
+    GoBench.Result goResult() { return go; }
+
+    String settings() { return settings; }
+
+    String date() { return date; }
+
     String environment() {
-        return "JDK " + jdk + ", " + cpus + " CPUs, " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
-                + ", commit " + commit;
+        return "JDK " + jdk + ", " + cpus + " CPUs, " + os + ", commit " + commit;
     }
 
     // ---- names ---------------------------------------------------------------------------------
@@ -48,12 +70,12 @@ final class Report {
     static String title(Case c) {
         Map<String, String> p = c.params();
         return switch (c.benchmark()) {
-            case "SpscBench.spsc" -> "SPSC capacity " + p.get("capacity");
-            case "UnboundedBench.spsc" -> "SPSC unbounded";
+            case "SpscBench.spsc" -> "SPSC capacity " + p.get("capacity") + ", " + SpscBench.MESSAGES / 1000 + "k msgs";
+            case "UnboundedBench.spsc" -> "SPSC unbounded, " + UnboundedBench.MESSAGES / 1000 + "k msgs";
             case "RendezvousBench.handoff" -> "rendezvous hand-off";
             case "MpscBench.mpsc" -> "MPSC " + p.get("producers") + " producer" + ("1".equals(p.get("producers")) ? "" : "s")
-                    + ", capacity " + MpscBench.CAPACITY;
-            case "ChainBench.chain" -> ChainBench.STAGES + "-stage chain, capacity " + ChainBench.CAPACITY;
+                    + " × 1,000 msgs, unbounded";
+            case "ChainBench.chain" -> "pipeline of " + p.get("stages") + " unbounded channels, 10k msgs";
             case "PairsBench.pairs" -> String.format(Locale.ROOT, "%,d independent pairs, capacity %d",
                     PairsBench.PAIRS, PairsBench.CAPACITY);
             case "SelectBench.oneClause" -> "select, 1 receive clause, " + channel(p.get("capacity"));
@@ -89,6 +111,14 @@ final class Report {
     }
 
     static boolean isSpawn(Case c) { return c.type().getSimpleName().equals("WorkerSpawnBench"); }
+
+    /** The progress line's result for one finished case. */
+    String progress(Outcome o) {
+        Case c = o.c();
+        if (c.type() == GoBench.class) return go.ok() ? "Go " + go.version() + ": " + go.values().size() + " figures" : go.status();
+        if (c.type() == SpawnLatencyBench.class) return String.format(Locale.ROOT, "Vela p50 %.2f µs (spawn → completion)", o.median());
+        return human(o.median()) + " " + unit(c);
+    }
 
     static String unit(Case c) {
         return isMemory(c) ? "bytes/message (Vela unbounded; table at the end)" : isSpawn(c) ? "spawn+join/s"
@@ -139,7 +169,7 @@ final class Report {
     static List<Scenario> scenarios(List<Outcome> outcomes) {
         Map<String, Scenario> byKey = new LinkedHashMap<>();
         for (Outcome o : outcomes)
-            if (!isMemory(o.c())) byKey.computeIfAbsent(o.c().scenario(), k -> new Scenario(title(o.c()), o.c(), new ArrayList<>())).rows().add(o);
+            if (!o.c().plain()) byKey.computeIfAbsent(o.c().scenario(), k -> new Scenario(title(o.c()), o.c(), new ArrayList<>())).rows().add(o);
         return new ArrayList<>(byKey.values());
     }
 
@@ -169,6 +199,9 @@ final class Report {
     String console(List<Outcome> outcomes) {
         StringBuilder sb = new StringBuilder();
         sb.append(environment()).append('\n').append(settings).append("\n\n");
+        sb.append("== The seed's performance table, measured honestly, with the peers\n")
+                .append(SeedTable.console(seedRows(outcomes), go)).append('\n');
+        sb.append("== Every scenario\n\n");
         for (Scenario s : scenarios(outcomes)) {
             String unit = tableUnit(s.first());
             sb.append("== ").append(s.title()).append("  [").append(s.first().benchmark()).append("]\n");
@@ -181,8 +214,17 @@ final class Report {
             if (!sum.isEmpty()) sb.append("  ").append(sum).append('\n');
             sb.append('\n');
         }
+        if (!spawn.isEmpty()) {
+            sb.append("== ").append(SPAWN_HEADER).append('\n');
+            sb.append(String.format(Locale.ROOT, "  %-48s %-14s %-26s %-26s%n", "implementation", "submit, mean", "p50 (min … max)", "p99 (min … max)"));
+            for (SpawnLatencyBench.Row r : spawn)
+                sb.append(String.format(Locale.ROOT, "  %-48s %-14s %-26s %-26s%n", r.name(), r.ok() ? micros(r.submitMeanMicros()) : "failed: " + r.error(),
+                        r.ok() ? micros(r.p50Micros()) + " (" + micros(r.p50MinMicros()) + " … " + micros(r.p50MaxMicros()) + ")" : "",
+                        r.ok() ? micros(r.p99Micros()) + " (" + micros(r.p99MinMicros()) + " … " + micros(r.p99MaxMicros()) + ")" : ""));
+            sb.append("  ").append(SPAWN_NOTE).append("\n\n");
+        }
         if (!memory.isEmpty()) {
-            sb.append("== ").append(MEMORY_HEADER).append('\n');
+            sb.append("== ").append(memoryHeader()).append('\n');
             for (MemoryTable t : memoryTables()) {
                 sb.append("  -- ").append(t.title()).append('\n');
                 sb.append(String.format(Locale.ROOT, "  %-34s %-14s %-16s %-14s %-18s %s%n", "implementation", "bytes/message",
@@ -196,10 +238,23 @@ final class Report {
         return sb.toString();
     }
 
+    // ---- spawn latency -------------------------------------------------------------------------
+
+    static final String SPAWN_HEADER = "spawn → completion latency and submission cost (µs, from a platform thread; lower is better)";
+    static final String SPAWN_NOTE = "Per spawn: t0, spawn a task that returns nanoTime(), t1, join. Submission = t1 − t0; "
+            + "spawn → completion = the task's stamp − t0 (the caller's wake-up from join is not counted). One HdrHistogram per "
+            + "round; each figure is the median over the rounds, with the rounds' min … max.";
+
+    static String micros(double v) {
+        return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, v >= 100 ? "%.0f µs" : "%.2f µs", v);
+    }
+
     // ---- memory --------------------------------------------------------------------------------
 
-    static final String MEMORY_HEADER = "memory per buffered message (bytes, median of " + MemoryBench.REPEATS
-            + "; lower is better, so Vela ÷ this below 1 = Vela smaller)";
+    String memoryHeader() {
+        int repeats = memory.isEmpty() ? MemoryBench.REPEATS : memory.getFirst().repeats();
+        return "memory per buffered message (bytes, median of " + repeats + "; lower is better, so Vela ÷ this below 1 = Vela smaller)";
+    }
     static final String MEMORY_NOTE = "Retained heap (after full GC) with N copies of one shared Integer buffered, minus "
             + "the same channels empty, ÷ N: the element itself is not counted. \"empty channel\" is the retained size "
             + "of one empty channel, including a preallocated buffer; \"full channel ÷ N\" = empty channel ÷ N + bytes/message, "
@@ -244,19 +299,32 @@ final class Report {
     void write(List<Outcome> outcomes) throws IOException {
         Files.createDirectories(dir);
         List<Scenario> scenarios = scenarios(outcomes);
-        Files.writeString(dir.resolve("results.md"), markdown(scenarios));
-        Files.writeString(dir.resolve("results.json"), json(scenarios));
-        Files.writeString(dir.resolve("index.html"), html(scenarios));
+        Files.writeString(dir.resolve("results.md"), markdown(outcomes, scenarios));
+        Files.writeString(dir.resolve("results.json"), json(outcomes, scenarios));
+        Files.writeString(dir.resolve("index.html"), HtmlReport.page(this, outcomes, scenarios));
     }
 
-    private String markdown(List<Scenario> scenarios) {
+    private String markdown(List<Outcome> outcomes, List<Scenario> scenarios) {
         StringBuilder sb = new StringBuilder("# Vela benchmark results\n\n");
         sb.append("- JDK: ").append(jdk).append("\n- CPUs: ").append(cpus)
-                .append("\n- OS: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
+                .append("\n- OS: ").append(os)
                 .append("\n- Commit: ").append(commit).append("\n- Date: ").append(date)
                 .append("\n- Settings: ").append(settings)
                 .append("\n- Scores: medians of the JMH measurement iterations; \"Vela ÷ this\" is the ratio of medians "
                         + "(above 1 = Vela faster). Channel scores are messages delivered to the consumer per second; the async ping-pong's are round trips per second.\n\n");
+        sb.append("## The seed's performance table, measured honestly, with the peers\n\n")
+                .append(SeedTable.markdown(seedRows(outcomes), go)).append('\n');
+        if (!spawn.isEmpty()) {
+            sb.append("## ").append(SPAWN_HEADER).append("\n\n").append(SPAWN_NOTE).append("\n\n")
+                    .append("| implementation | submission, mean | p50 | p50 min … max | p99 | p99 min … max | samples |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            for (SpawnLatencyBench.Row r : spawn)
+                sb.append("| ").append(r.name()).append(" | ").append(r.ok() ? micros(r.submitMeanMicros()) : "failed: " + r.error())
+                        .append(" | ").append(micros(r.p50Micros())).append(" | ").append(micros(r.p50MinMicros())).append(" … ")
+                        .append(micros(r.p50MaxMicros())).append(" | ").append(micros(r.p99Micros())).append(" | ")
+                        .append(micros(r.p99MinMicros())).append(" … ").append(micros(r.p99MaxMicros())).append(" | ")
+                        .append(r.samples()).append(" |\n");
+            sb.append('\n');
+        }
         for (Scenario s : scenarios) {
             String unit = tableUnit(s.first());
             sb.append("## ").append(s.title()).append("\n\n`").append(s.first().scenario()).append("`\n\n");
@@ -269,7 +337,7 @@ final class Report {
             sb.append('\n');
         }
         if (!memory.isEmpty()) {
-            sb.append("## ").append(MEMORY_HEADER).append("\n\n").append(MEMORY_NOTE).append("\n\n");
+            sb.append("## ").append(memoryHeader()).append("\n\n").append(MEMORY_NOTE).append("\n\n");
             for (MemoryTable t : memoryTables()) {
                 sb.append("### ").append(t.title()).append("\n\n| implementation | bytes/message, median | min … max "
                         + "| empty channel | full channel ÷ N | Vela ÷ this (lower = Vela smaller) |\n|---|---:|---:|---:|---:|---:|\n");
@@ -283,12 +351,23 @@ final class Report {
         return sb.toString();
     }
 
-    private String json(List<Scenario> scenarios) {
+    String json(List<Outcome> outcomes, List<Scenario> scenarios) {
         StringBuilder sb = new StringBuilder("{\n");
         sb.append("  \"jdk\": ").append(q(jdk)).append(",\n  \"cpus\": ").append(cpus)
-                .append(",\n  \"os\": ").append(q(System.getProperty("os.name") + " " + System.getProperty("os.arch")))
+                .append(",\n  \"os\": ").append(q(os))
                 .append(",\n  \"commit\": ").append(q(commit)).append(",\n  \"date\": ").append(q(date))
-                .append(",\n  \"settings\": ").append(q(settings)).append(",\n  \"scenarios\": [");
+                .append(",\n  \"settings\": ").append(q(settings))
+                .append(",\n  \"seedTable\": ").append(SeedTable.json(seedRows(outcomes), go))
+                .append(",\n  \"spawnLatency\": [");
+        for (int i = 0; i < spawn.size(); i++) {
+            SpawnLatencyBench.Row r = spawn.get(i);
+            sb.append(i == 0 ? "\n" : ",\n").append("    {\"impl\": ").append(q(r.impl())).append(", \"name\": ").append(q(r.name()))
+                    .append(", \"submitMeanMicros\": ").append(num(r.submitMeanMicros()))
+                    .append(", \"p50Micros\": ").append(num(r.p50Micros())).append(", \"p99Micros\": ").append(num(r.p99Micros()))
+                    .append(", \"samples\": ").append(r.samples())
+                    .append(", \"error\": ").append(r.ok() ? "null" : q(r.error())).append('}');
+        }
+        sb.append(spawn.isEmpty() ? "]" : "\n  ]").append(",\n  \"scenarios\": [");
         for (int i = 0; i < scenarios.size(); i++) {
             Scenario s = scenarios.get(i);
             Outcome best = s.bestPeer();
@@ -311,7 +390,7 @@ final class Report {
             }
             sb.append("\n    ]}");
         }
-        sb.append("\n  ],\n  \"memory\": {\"title\": ").append(q(MEMORY_HEADER)).append(", \"unit\": \"bytes/message\", "
+        sb.append("\n  ],\n  \"memory\": {\"title\": ").append(q(memoryHeader())).append(", \"unit\": \"bytes/message\", "
                 + "\"lowerIsBetter\": true, \"scenarios\": [");
         List<MemoryTable> tables = memoryTables();
         for (int i = 0; i < tables.size(); i++) {
@@ -337,12 +416,12 @@ final class Report {
         return sb.append(tables.isEmpty() ? "]}\n}\n" : "\n  ]}\n}\n").toString();
     }
 
-    private static String num(double v) {
+    static String num(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) return "null";
         return String.format(Locale.ROOT, Math.abs(v) >= 1000 ? "%.0f" : "%.4f", v);
     }
 
-    private static String q(String s) {
+    static String q(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (char ch : s.toCharArray()) {
             switch (ch) {
@@ -355,70 +434,8 @@ final class Report {
         return sb.append('"').toString();
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    /** A page with one inline-SVG bar chart per scenario: a bar per peer, length = Vela ÷ peer, a line at 1×. */
-    private String html(List<Scenario> scenarios) {
-        StringBuilder sb = new StringBuilder("""
-                <!doctype html><html><head><meta charset="utf-8"><title>Vela benchmark results</title>
-                <style>body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222}
-                h2{font-size:1.05em;margin:1.6em 0 .3em}small,.meta{color:#666}table{border-collapse:collapse}
-                td,th{padding:2px 10px;text-align:right}td:first-child,th:first-child{text-align:left}</style></head><body>
-                <h1>Vela benchmark results</h1>
-                """);
-        sb.append("<p class=meta>").append(esc(environment())).append("<br>").append(esc(settings)).append("<br>")
-                .append(esc(date)).append("<br>Bars: Vela ÷ peer, median throughput; right of the line = Vela faster.</p>\n");
-        final int labelW = 260, chartW = 560, barH = 18, gap = 6;
-        for (Scenario s : scenarios) {
-            List<Outcome> peers = s.rows().stream().filter(o -> !o.c().impl().equals("vela")).toList();
-            double max = 2;
-            for (Outcome o : peers) if (!Double.isNaN(s.ratio(o))) max = Math.max(max, s.ratio(o) * 1.1);
-            double scale = chartW / max;
-            int h = peers.size() * (barH + gap) + 24;
-            sb.append("<h2>").append(esc(s.title())).append(" <small>").append(esc(s.first().scenario()))
-                    .append("</small></h2>\n");
-            sb.append(String.format(Locale.ROOT, "<svg width=\"%d\" height=\"%d\" font-size=\"12\">%n", labelW + chartW + 70, h));
-            for (int i = 0; i < peers.size(); i++) {
-                Outcome o = peers.get(i);
-                double r = s.ratio(o);
-                int y = i * (barH + gap);
-                sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
-                        labelW - 8, y + barH - 5, esc(implName(o.c()))));
-                if (Double.isNaN(r)) {
-                    sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#a00\">no ratio (%s)</text>%n",
-                            labelW + 4, y + barH - 5, esc(o.ok() ? "Vela has no result" : "failed")));
-                } else {
-                    sb.append(String.format(Locale.ROOT,
-                            "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/><text x=\"%.1f\" y=\"%d\">%s</text>%n",
-                            labelW, y, r * scale, barH, r >= 1 ? "#3a7d44" : "#c0504d", labelW + r * scale + 4, y + barH - 5,
-                            ratioText(r)));
-                }
-            }
-            double one = labelW + scale;
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" stroke-dasharray=\"4 3\"/>"
-                    + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">1×</text>%n</svg>%n", one, one, h - 14, one, h - 2));
-            sb.append("<table><tr><th>implementation</th><th>").append(isSpawn(s.first()) ? "spawn+join/s" : isAsync(s.first()) ? "round trips/s" : "messages/s")
-                    .append(", median</th><th>Vela ÷ this</th></tr>\n");
-            for (Outcome o : s.rows())
-                sb.append("<tr><td>").append(esc(implName(o.c()))).append("</td><td>").append(esc(cell(o)))
-                        .append("</td><td>").append(o.c().impl().equals("vela") ? "" : ratioText(s.ratio(o))).append("</td></tr>\n");
-            sb.append("</table>\n");
-        }
-        if (!memory.isEmpty()) {
-            sb.append("<h2>").append(esc(MEMORY_HEADER)).append("</h2>\n<p class=meta>").append(esc(MEMORY_NOTE)).append("</p>\n");
-            for (MemoryTable t : memoryTables()) {
-                sb.append("<h2>").append(esc(t.title())).append("</h2>\n<table><tr><th>implementation</th>"
-                        + "<th>bytes/message, median</th><th>min … max</th><th>empty channel</th><th>full channel ÷ N</th><th>Vela ÷ this</th></tr>\n");
-                for (MemoryBench.Row r : t.rows())
-                    sb.append("<tr><td>").append(esc(r.name())).append("</td><td>").append(esc(bytes(r)))
-                            .append("</td><td>").append(esc(memRange(r))).append("</td><td>").append(esc(emptyBytes(r))).append("</td><td>").append(esc(fullBytes(r)))
-                            .append("</td><td>").append(r.impl().equals("vela") ? "" : ratioText(t.ratio(r))).append("</td></tr>\n");
-                sb.append("</table>\n");
-            }
-        }
-        return sb.append("</body></html>\n").toString();
     }
 
     private static String gitCommit() {

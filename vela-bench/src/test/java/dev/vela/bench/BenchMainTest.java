@@ -7,54 +7,150 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Smoke test of {@code ./vela bench}: the real BenchMain code path on one small scenario, in-process. */
+/**
+ * Keeps {@code ./vela bench} from rotting: the real BenchMain code path in its tiny mode, in-process,
+ * on every seed-table source (a subset of the peers), and every output parsed back.
+ */
 class BenchMainTest {
+    /** The seed's throughput sources with Vela and one JDK peer, and every plain benchmark. */
+    static final String TINY_SELECTION = "^(Unbounded|Mpsc|Chain)Bench.*impl=(vela|lbq)$|^SpscBench.spsc capacity=1000 impl=(vela|lbq)$"
+            + "|^(SpawnLatency|Memory|Go)Bench";
 
     @Test
-    @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void quickRunOfOneScenarioWritesTheReport(@TempDir Path out) throws Exception {
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void tinyRunWritesEveryOutputAndTheyParse(@TempDir Path out) throws Exception {
         System.setProperty("jmh.ignoreLock", "true");  // another JMH run on the machine must not block the build
-        int code = BenchMain.run(new String[] {"--quick", "--filter", "UnboundedBench", "--out", out.toString()});
-
+        int code = BenchMain.run(new String[] {"--tiny", "--filter", TINY_SELECTION, "--out", out.toString()});
         String md = Files.readString(out.resolve("results.md"));
-        assertTrue(md.contains("## SPSC unbounded"), md);
-        for (String row : List.of("| Vela |", "| Jox 1.0.1 |", "| LinkedBlockingQueue |", "| LinkedTransferQueue |"))
-            assertTrue(md.contains(row), "row " + row + " missing:\n" + md);
-        assertTrue(md.contains("CPUs: " + Runtime.getRuntime().availableProcessors()), md);
-        assertFalse(md.contains("failed:"), md);
         assertEquals(0, code, md);
+        assertFalse(md.contains("failed:"), md);
 
-        String json = Files.readString(out.resolve("results.json"));
-        assertTrue(json.contains("\"title\": \"SPSC unbounded\"") && json.contains("\"velaOverThis\""), json);
-        assertTrue(Files.readString(out.resolve("index.html")).contains("<svg"));
+        // Markdown: environment, and the seed table as a well-formed table with every seed row
+        for (String env : List.of("- JDK: ", "- CPUs: " + Runtime.getRuntime().availableProcessors(), "- OS: ", "- Commit: "))
+            assertTrue(md.contains(env), env + " missing:\n" + md);
+        List<String> table = markdownTable(md, "## The seed's performance table");
+        assertEquals(2 + SeedTable.DEFS.size(), table.size(), String.join("\n", table));
+        assertTrue(table.get(0).startsWith("| metric | Vela | Jox 1.0.1 | best JDK |") && table.get(0).contains("| Vela ÷ best peer | seed's Python figure |"),
+                table.get(0));
+        assertTrue(table.get(1).matches("\\|(-{3,}:?\\|)+"), table.get(1));
+        int columns = pipes(table.get(0));
+        for (String line : table) assertEquals(columns, pipes(line), "ragged row: " + line);
+        assertTrue(md.contains("Go column: "), md);
+        for (String section : List.of("## SPSC unbounded, 100k msgs", "## MPSC 50 producers × 1,000 msgs, unbounded",
+                "## pipeline of 4 unbounded channels, 10k msgs", "## spawn → completion latency", "## memory per buffered message"))
+            assertTrue(md.contains(section), section + " missing:\n" + md);
+
+        // JSON: parses, carries the environment and a seed row per definition with Vela's figure
+        Map<?, ?> json = (Map<?, ?>) MiniJson.parse(Files.readString(out.resolve("results.json")));
+        assertEquals((double) Runtime.getRuntime().availableProcessors(), json.get("cpus"));
+        for (String key : List.of("jdk", "os", "commit", "date", "settings")) assertInstanceOf(String.class, json.get(key), key);
+        List<?> rows = (List<?>) ((Map<?, ?>) json.get("seedTable")).get("rows");
+        assertEquals(SeedTable.DEFS.stream().map(SeedTable.Def::key).toList(), rows.stream().map(r -> ((Map<?, ?>) r).get("key")).toList());
+        for (Object r : rows) {
+            Map<?, ?> row = (Map<?, ?>) r;
+            assertInstanceOf(Double.class, row.get("vela"), "Vela's figure for " + row);
+            assertInstanceOf(String.class, row.get("seedPython"), row.toString());
+            if (!row.get("key").toString().startsWith("memory")) assertNotNull(row.get("velaOverBestPeer"), row.toString());
+        }
+        assertEquals(3, ((List<?>) json.get("spawnLatency")).size());
+        assertFalse(((List<?>) json.get("scenarios")).isEmpty());
+
+        // HTML: self-contained (Chart.js inlined, no remote script), the four charts and their data
+        String html = Files.readString(out.resolve("index.html"));
+        assertTrue(html.contains("Chart.js v4.5.1") && html.contains("Released under the MIT License"), "Chart.js not inlined");
+        assertFalse(Pattern.compile("<script[^>]+src=").matcher(html).find(), "a script is loaded from elsewhere");
+        for (String id : List.of("chart-ratios", "chart-producers", "chart-stages", "chart-spawn"))
+            assertTrue(html.contains("<canvas id=\"" + id + "\">"), id);
+        Matcher data = Pattern.compile("const DATA = (\\{.*?\\n});", Pattern.DOTALL).matcher(html);
+        assertTrue(data.find(), "no DATA in the page");
+        Map<?, ?> charts = (Map<?, ?>) MiniJson.parse(data.group(1));
+        Map<?, ?> producers = (Map<?, ?>) charts.get("producers");
+        assertEquals(List.of("1", "10", "50", "100"), producers.get("labels"));
+        List<?> series = (List<?>) producers.get("series");
+        assertEquals(List.of("Vela", "LinkedBlockingQueue"), series.stream().map(s -> ((Map<?, ?>) s).get("name")).toList(), series.toString());
+        assertEquals(List.of("2", "3", "4", "5"), ((Map<?, ?>) charts.get("stages")).get("labels"));
+        assertFalse(((List<?>) ((Map<?, ?>) charts.get("ratios")).get("labels")).isEmpty());
+        assertTrue(html.contains("CPUs") && html.contains("commit"), "environment missing from the page");
+    }
+
+    /** The Markdown table right after the heading that starts with {@code heading}. */
+    private static List<String> markdownTable(String md, String heading) {
+        int at = md.indexOf(heading);
+        assertTrue(at >= 0, heading + " missing:\n" + md);
+        return md.substring(at).lines().dropWhile(l -> !l.startsWith("|")).takeWhile(l -> l.startsWith("|")).toList();
+    }
+
+    private static int pipes(String line) {
+        return line.replace("\\|", "").replaceAll("[^|]", "").length();
     }
 
     @Test
     void everyScenarioIsListedWithItsPeers() {
         List<String> ids = BenchMain.allCases().stream().map(BenchMain.Case::id).toList();
-        assertTrue(ids.contains("SpscBench.spsc capacity=1024 impl=jox"), ids.toString());
-        assertTrue(ids.contains("MpscBench.mpsc producers=100 impl=abq"), ids.toString());
+        assertTrue(ids.contains("SpscBench.spsc capacity=1000 impl=jox"), ids.toString());
+        assertTrue(ids.contains("UnboundedBench.spsc impl=ltq"), ids.toString());
+        for (String p : List.of("1", "10", "50", "100"))
+            assertTrue(ids.contains("MpscBench.mpsc producers=" + p + " impl=lbq"), ids.toString());
+        for (int s = 2; s <= 5; s++) assertTrue(ids.contains("ChainBench.chain stages=" + s + " impl=jox"), ids.toString());
         assertTrue(ids.contains("RendezvousBench.handoff impl=exchanger"), ids.toString());
         assertTrue(ids.contains("WorkerSpawnBench.fromVirtual impl=thread"), ids.toString());
         assertTrue(ids.contains("SelectBench.twoClauses capacity=0 impl=jox"), ids.toString());
         assertTrue(ids.contains("SelectBench.twoClauses capacity=16 impl=vela-biased"), ids.toString());
         assertFalse(ids.contains("SelectBench.oneClause capacity=16 impl=vela-biased"), "skipped: " + ids);
         assertTrue(ids.contains("AsyncBench.pingPong impl=cf"), ids.toString());
-        assertEquals("MemoryBench.perMessage", ids.getLast(), "the memory run comes last");
-        assertEquals(56, ids.size(), ids.toString());
+        assertTrue(ids.containsAll(List.of("SpawnLatencyBench.latency", "MemoryBench.perMessage", "GoBench.seed")), ids.toString());
+        assertEquals(74, ids.size(), ids.toString());
+        assertEquals(ids.size(), ids.stream().distinct().count(), "duplicate ids");
     }
 
     @Test
-    void forksOptionIsCheckedAndListStillWorks() throws Exception {
+    void optionsAreCheckedAndListStillWorks() throws Exception {
         assertEquals(0, BenchMain.run(new String[] {"--forks", "2", "--list", "--filter", "AsyncBench"}));
+        assertEquals(0, BenchMain.run(new String[] {"--only", "Mpsc", "--list"}));
+        assertEquals(0, BenchMain.run(new String[] {"--only", "spawnlatency", "--list"}));
+        assertEquals(2, BenchMain.run(new String[] {"--only", "nosuch", "--list"}));
+        assertEquals(2, BenchMain.run(new String[] {"--only"}));
+        assertEquals(2, BenchMain.run(new String[] {"--filter", "(", "--list"}));
         assertEquals(2, BenchMain.run(new String[] {"--forks", "-1", "--list"}));
         assertEquals(2, BenchMain.run(new String[] {"--forks", "many", "--list"}));
+        assertEquals(2, BenchMain.run(new String[] {"--only", "memory", "--filter", "Mpsc"}), "nothing matches both");
         assertEquals(3, BenchMain.DEFAULT.withForks(3).forks());
         assertTrue(BenchMain.QUICK.withForks(1).quick());
+        assertEquals("mpsc", BenchMain.name(MpscBench.class));
+    }
+
+    @Test
+    void theDefaultRunIsEstimatedUnderFiveMinutes() {
+        double seconds = 0;
+        for (BenchMain.Case c : BenchMain.allCases())
+            seconds += c.plain() ? 0 : BenchMain.DEFAULT.estimateSeconds();
+        seconds += MemoryBench.estimateSeconds(BenchMain.Effort.DEFAULT) + SpawnLatencyBench.estimateSeconds(BenchMain.Effort.DEFAULT);
+        assertTrue(seconds < 290, "the default run is estimated at " + seconds + " s (without Go)");
+    }
+
+    @Test
+    void goOutputIsReadIntoTheGoColumn() {
+        GoBench.Result go = GoBench.parse(List.of("go: downloading nothing", "version go1.19.8", "gomaxprocs 2",
+                "unbounded 1.2e+07", "bounded 9.5e+06", "mpsc-1 5e6", "pipeline-5 3.1e6", "spawn-p50 0.9"));
+        assertTrue(go.ok(), go.status());
+        assertEquals("go1.19.8", go.version());
+        assertEquals(1.2e7, go.values().get("unbounded"));
+        assertFalse(GoBench.parse(List.of("some error")).ok());
+
+        List<SeedTable.Row> rows = SeedTable.build(List.of(), List.of(), List.of(), go);
+        String md = SeedTable.markdown(rows, go);
+        assertTrue(md.startsWith("| metric | Vela | Jox 1.0.1 | best JDK | Go |"), md);
+        assertTrue(md.contains("| 12.00M |") && md.contains("Go column: go1.19.8"), md);
+        String skipped = SeedTable.markdown(rows, GoBench.Result.skipped("go not installed"));
+        assertFalse(skipped.contains("| Go |"), skipped);
+        assertTrue(skipped.contains("Go column: skipped: go not installed."), skipped);
     }
 
     @Test
@@ -75,5 +171,18 @@ class BenchMainTest {
         long manual = 0;
         for (int i = 0; i < 1000; i++) manual += Flows.value(i);
         assertEquals(manual, Flows.expectedSum(1000));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void spawnLatencyMeasuresEveryImplementation() {
+        List<SpawnLatencyBench.Row> rows = SpawnLatencyBench.run(new SpawnLatencyBench.Sizes(10, 2, 50));
+        assertEquals(List.of("vela", "thread", "executor"), rows.stream().map(SpawnLatencyBench.Row::impl).toList());
+        for (SpawnLatencyBench.Row r : rows) {
+            assertTrue(r.ok(), r.toString());
+            assertTrue(r.p50Micros() > 0 && r.p50Micros() <= r.p99Micros(), r.toString());  // a sanity check, not a performance bound
+            assertEquals(100, r.samples());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new SpawnLatencyBench.Sizes(0, 0, 10));
     }
 }

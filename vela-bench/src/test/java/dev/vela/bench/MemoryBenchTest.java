@@ -38,7 +38,7 @@ class MemoryBenchTest {
         report.memory(rows);
         report.write(List.of());
         String md = Files.readString(out.resolve("results.md"));
-        assertTrue(md.contains("## memory per buffered message (bytes, median of 5; lower is better"), md);
+        assertTrue(md.contains("## memory per buffered message (bytes, median of 3; lower is better"), md);
         assertTrue(md.contains("### unbounded, N = 20,000 buffered") && md.contains("| ConcurrentLinkedQueue (reference) |"), md);
         assertTrue(Files.readString(out.resolve("results.json")).contains("\"bytesPerMessage\""));
         assertTrue(Files.readString(out.resolve("index.html")).contains("empty channel"));

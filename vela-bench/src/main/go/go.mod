@@ -1,0 +1,3 @@
+module vela.dev/seedbench
+
+go 1.19
