@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * {@link GoBench}, the optional Go column) run in this JVM.
  *
  * <pre>
- *   (default)        1 fork, 2 × 0.3 s warmup, 5 × 0.3 s measurement per case — about 4½ minutes on 2 cores
+ *   (default)        1 fork, 2 × 0.3 s warmup, 5 × 0.3 s measurement per case — about 4 minutes on 2 cores
  *   --full           publication grade: 3 forks, 5 × 1 s warmup, 5 × 2 s measurement (about an hour)
  *   --quick          smoke run: in-process (no fork), 1 × 0.1 s warmup, 2 × 0.1 s measurement; numbers not comparable
  *   --tiny           the self-test's run: in-process, 1 × 10 ms warmup, 1 × 20 ms measurement, smallest sizes (seconds)
@@ -74,8 +74,8 @@ public final class BenchMain {
         String name() { return effort.name().toLowerCase(Locale.ROOT); }
 
         double estimateSeconds() {  // per JMH case: JVM start + iterations + the last invocation's overshoot
-            double perFork = (forks == 0 ? 0.15 : 0.9) + warmups * seconds(warmupTime) + iterations * seconds(iterationTime)
-                    + 0.04 * (warmups + iterations);
+            double perFork = (forks == 0 ? 0.15 : 0.6) + warmups * seconds(warmupTime) + iterations * seconds(iterationTime)
+                    + 0.02 * (warmups + iterations);
             return Math.max(1, forks) * perFork;
         }
 
@@ -341,7 +341,7 @@ public final class BenchMain {
     private static void usage() {
         System.out.println("""
                 usage: ./vela bench [--quick | --full | --tiny] [--forks N] [--only NAME] [--filter REGEX] [--out DIR] [--list] [--verbose]
-                  (default)       1 fork, 2 × 0.3 s warmup, 5 × 0.3 s measurement per case (about 4½ minutes on 2 cores)
+                  (default)       1 fork, 2 × 0.3 s warmup, 5 × 0.3 s measurement per case (about 4 minutes on 2 cores)
                   --full          3 forks, 5 × 1 s warmup, 5 × 2 s measurement (publication grade, about an hour)
                   --quick         smoke run (about a minute, in-process, numbers not comparable)
                   --tiny          self-test run (seconds, in-process, numbers meaningless)

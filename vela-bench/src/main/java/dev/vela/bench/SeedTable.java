@@ -271,7 +271,7 @@ final class SeedTable {
 
     static String console(List<Row> rows, GoBench.Result go) {
         boolean g = showGo(go);
-        String fmt = "  %-84s %-24s %-20s %-40s " + (g ? "%-14s " : "%s") + "%-16s %s%n";
+        String fmt = "  %-84s %-24s %-20s %-48s " + (g ? "%-14s " : "%s") + "%-16s %s%n";
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, fmt, "metric", "Vela", "Jox 1.0.1", "best JDK", g ? "Go" : "", "Vela ÷ best peer", "seed (Python)"));
         for (Row r : rows)

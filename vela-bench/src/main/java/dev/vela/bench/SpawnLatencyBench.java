@@ -46,15 +46,15 @@ final class SpawnLatencyBench {
         return switch (effort) {
             case TINY -> new Sizes(200, 1, 200);
             case QUICK -> new Sizes(2_000, 3, 1_000);
-            case DEFAULT -> new Sizes(10_000, 5, 3_000);
+            case DEFAULT -> new Sizes(20_000, 5, 10_000);
             case FULL -> new Sizes(50_000, 9, 10_000);
         };
     }
 
-    /** Seconds the whole run takes on 2 cores (for the progress estimate): ~40 µs a spawn from a platform thread. */
+    /** Seconds the whole run takes on 2 cores (for the progress estimate): ~30 µs a spawn and join from a platform thread. */
     static double estimateSeconds(BenchMain.Effort effort) {
         Sizes s = sizes(effort);
-        return 3 * (s.warmup() + (double) s.rounds() * s.perRound()) * 45e-6 + 0.3;
+        return 3 * (s.warmup() + (double) s.rounds() * s.perRound()) * 30e-6 + 0.3;
     }
 
     /** One implementation: medians over the rounds, in microseconds; or why it failed. */
