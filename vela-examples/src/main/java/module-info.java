@@ -1,4 +1,5 @@
 /** Runnable examples: each README snippet is one program here. */
 module dev.vela.examples {
     requires dev.vela.core;
+    requires dev.vela.actor;
 }
