@@ -34,6 +34,9 @@ import java.util.function.Function;
 final class MapPar {
     private MapPar() {}
 
+    /** How many times the collector re-checks a slot before parking on it. */
+    private static final int SPINS = 256;
+
     /**
      * One element in flight. States: {@code value == null} (pending, set by the dispatcher) →
      * {@code value != null} (computed; set once by one worker, volatile). {@code waiter} is the collector
@@ -55,8 +58,11 @@ final class MapPar {
         }
 
         Object await() throws InterruptedException {
-            Object v = value;
-            if (v != null) return v;
+            Object v;
+            for (int i = 0; i < SPINS; i++) {   // the head is usually nearly done: avoid a park/unpark pair
+                if ((v = value) != null) return v;
+                Thread.onSpinWait();
+            }
             waiter = Thread.currentThread();
             while ((v = value) == null) {
                 LockSupport.park(this);
