@@ -35,6 +35,7 @@ public final class Examples {
         m.put("channels", ChannelsExample::main);
         m.put("timeouts", TimeoutsExample::main);
         m.put("rendezvous", RendezvousExample::main);
+        m.put("select", SelectExample::main);
         m.put("pipeline", PipelineExample::main);
         m.put("actors", ActorsExample::main);
         return m;

@@ -33,6 +33,8 @@ class ExamplesTest {
                     "receive: a", "tryReceive on empty: null", "receive within 20 ms: null",
                     "still buffered: last words", "then: closed, cause = disk full"),
             "rendezvous", List.of("pong 1", "pong 2", "pong 3", "rallies: 3"),
+            "select", List.of("selected [alert: storm warning, news: rain tomorrow]", "nothing within 20 ms",
+                    "async got: sunny", "permit delivered: built after the reservation"),
             "pipeline", List.of("sum of squares 1..50 = 42925"),
             "actors", List.of("count = 55", "restarted after: boom", "after restart = 1", "dead letters: 1"));
 
