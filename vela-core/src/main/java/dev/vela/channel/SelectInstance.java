@@ -13,6 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li><b>Try</b> every enabled clause once with the channel's non-blocking operation, starting at
  *       a random clause (uniform fairness among ready clauses) or at the first (biased select). The
  *       first that succeeds commits; nothing else was touched. Then the default clause, if any.</li>
+ *   <li><b>Spin</b>: if nothing was ready, back off and go back to 1, up to {@link Waiter#spins()}
+ *       times (the spin policy every blocking path shares, ADR 0007): registering and withdrawing a
+ *       waiter per clause costs more than a peer's likely imminent send.</li>
  *   <li><b>Register</b> one {@link SelectWaiter} per clause in that channel's queue of blocked
  *       receivers or senders. All of them complete this one instance (a {@link Waiter}) by a single
  *       CAS, so at most one peer can ever serve this select.</li>
@@ -81,6 +84,7 @@ final class SelectInstance extends Waiter {
         boolean timed = timeout != null && timeout.timeoutNanos < ChannelCore.FOREVER_NANOS;
         long deadline = timed ? System.nanoTime() + timeout.timeoutNanos : 0;
         Fired unused = null;                                         // a wake-up we hold but may not use
+        int spins = otherwise == null ? Waiter.spins() : 0;         // the shared spin policy (ADR 0007)
 
         while (true) {
             // 1. try each clause once, from a random start
@@ -99,6 +103,11 @@ final class SelectInstance extends Waiter {
             }
             if (n == 0 && !timed) {                                     // only an infinite timeout: wait forever
                 throw new IllegalArgumentException("select has no channel clause and no finite timeout");
+            }
+            if (spins > 0 && n > 0) {                                   // 1b. before registering: back off and try again
+                spins--;
+                Waiter.backOff();
+                continue;
             }
             // 2. register
             if (Thread.interrupted()) {
