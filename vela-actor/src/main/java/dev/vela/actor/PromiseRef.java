@@ -15,7 +15,8 @@ import java.util.function.Predicate;
  * <p>Implementation overview. The first value told completes the future; later ones (and any reply
  * after a timeout or a cancel) are dead letters. The timeout is a task on one shared daemon
  * scheduler thread; a reply cancels it, and the scheduler removes cancelled tasks, so completed asks
- * leave nothing behind.
+ * leave nothing behind. A periodic no-op task keeps the timer thread from being woken by every new
+ * timeout (see {@link Timer}).
  *
  * @param <R> the reply type
  */
@@ -31,6 +32,10 @@ final class PromiseRef<R> extends CompletableFuture<R> implements ActorRef<R> {
 
         static {
             EXECUTOR.setRemoveOnCancelPolicy(true);
+            // A no-op task always due within 50 ms stays at the head of the timer queue, so scheduling an
+            // ask's (longer) timeout does not become the new head and does not wake the timer thread:
+            // that wake-up was a platform-thread unpark on every ask.
+            EXECUTOR.scheduleAtFixedRate(() -> { }, 50, 50, TimeUnit.MILLISECONDS);
         }
     }
 
