@@ -1,7 +1,6 @@
 package dev.vela.channel;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -53,7 +52,7 @@ public final class Select {
      */
     @SafeVarargs
     public static <R> R select(SelectClause<? extends R>... clauses) throws InterruptedException {
-        return SelectInstance.run(Arrays.asList(clauses), false);
+        return SelectInstance.run(clauses, false);
     }
 
     /**
@@ -65,7 +64,9 @@ public final class Select {
      * @throws InterruptedException if interrupted while waiting (see {@link #select(SelectClause[])})
      */
     public static <R> R select(List<? extends SelectClause<? extends R>> clauses) throws InterruptedException {
-        return SelectInstance.run(List.copyOf(clauses), false);
+        @SuppressWarnings("unchecked")
+        SelectClause<? extends R>[] array = clauses.toArray(new SelectClause[0]);   // a snapshot of the list
+        return SelectInstance.run(array, false);
     }
 
     /**
@@ -81,7 +82,7 @@ public final class Select {
      */
     @SafeVarargs
     public static <R> R selectBiased(SelectClause<? extends R>... clauses) throws InterruptedException {
-        return SelectInstance.run(Arrays.asList(clauses), true);
+        return SelectInstance.run(clauses, true);
     }
 
     /**

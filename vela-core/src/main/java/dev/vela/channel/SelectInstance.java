@@ -1,6 +1,5 @@
 package dev.vela.channel;
 
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -54,7 +53,13 @@ final class SelectInstance extends Waiter {
         return super.complete(new Fired(clause, value));
     }
 
-    static <R> R run(List<? extends SelectClause<? extends R>> all, boolean biased) throws InterruptedException {
+    /**
+     * Runs a select over {@code all} (not modified; used as is when every clause is an enabled
+     * channel clause, the common case, so the fast path allocates nothing of its own).
+     */
+    @SuppressWarnings("unchecked")
+    static <R> R run(SelectClause<? extends R>[] all, boolean biased) throws InterruptedException {
+        if (all == null) throw new NullPointerException("select clauses must not be null");
         SelectClause<? extends R> otherwise = null, timeout = null;
         int n = 0;
         for (SelectClause<? extends R> c : all) {
@@ -73,13 +78,15 @@ final class SelectInstance extends Waiter {
             }
         }
         if (n == 0 && otherwise == null && timeout == null) {
-            throw new IllegalArgumentException("select needs at least one enabled clause, got " + all);
+            throw new IllegalArgumentException("select needs at least one enabled clause, got " + java.util.Arrays.toString(all));
         }
-        @SuppressWarnings("unchecked")
-        SelectClause<? extends R>[] cs = new SelectClause[n];
-        int j = 0;
-        for (SelectClause<? extends R> c : all) {
-            if (c.enabled && c.channel != null) cs[j++] = c;
+        SelectClause<? extends R>[] cs = all;
+        if (n != all.length) {                                       // keep only the enabled channel clauses
+            cs = new SelectClause[n];
+            int j = 0;
+            for (SelectClause<? extends R> c : all) {
+                if (c.enabled && c.channel != null) cs[j++] = c;
+            }
         }
         boolean timed = timeout != null && timeout.timeoutNanos < ChannelCore.FOREVER_NANOS;
         long deadline = timed ? System.nanoTime() + timeout.timeoutNanos : 0;
