@@ -1,6 +1,5 @@
 package dev.vela.pipeline;
 
-import static dev.vela.pipeline.Edges.emit;
 
 import dev.vela.channel.Channel;
 import dev.vela.channel.ChannelClosedException;
@@ -113,7 +112,7 @@ public final class ChannelSubscriber<T> implements Flow.Subscriber<T> {
     }
 
     /** The source stage: forwards the buffer and re-requests what it took. */
-    Object drain(Receiver<Object>[] ins, Sender<Object>[] outs) throws InterruptedException {
+    Object drain(Receiver<Object>[] ins, Out[] outs) throws InterruptedException {
         if (!used.compareAndSet(false, true)) {
             throw new IllegalStateException("a ChannelSubscriber's pipeline can be run only once");
         }
@@ -129,7 +128,7 @@ public final class ChannelSubscriber<T> implements Flow.Subscriber<T> {
                     if (e.getCause() == null) return null;
                     throw new Stages.SourceFailedException(e.getCause());
                 }
-                if (!emit(outs[0], v)) return null;
+                if (!outs[0].emit(v)) return null;
                 if (++taken == batch) {
                     taken = 0;
                     subscription.get().request(batch);   // non-null: an element arrived, so onSubscribe ran

@@ -1,11 +1,11 @@
 package dev.vela.pipeline;
 
-import static dev.vela.pipeline.Edges.emit;
 import static dev.vela.pipeline.Edges.receive;
 
 import dev.vela.channel.Receiver;
 import dev.vela.channel.Sender;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -14,9 +14,12 @@ import java.util.function.Function;
  * <p>Merge uses one worker per input, each sending through its own clone of the output sender, so the
  * output closes by itself when the last input ends (the channels' counted handles). The fan-outs use one
  * worker that sends each element to one output (partition, round-robin) or to every output in turn
- * (broadcast): the slowest wanted branch paces the source, which is what bounded memory requires. A
- * branch whose consumer stopped (closed its edge) is skipped from then on; the fan-out stops, and
- * tells its upstream to stop, once every branch has stopped.
+ * (broadcast): the slowest wanted branch paces the source, which is what bounded memory requires. For
+ * broadcast and round-robin a branch whose consumer stopped (closed its edge) is skipped from then on
+ * (no element is lost: broadcast's others still get it, round-robin gives it to the next branch); the
+ * fan-out stops, and tells its upstream to stop, once every branch has stopped. Partition cannot
+ * re-route an element, so it fails the run instead of dropping it (see {@link #partition}). Fan-out
+ * outputs are always channels: branches run on their own workers.
  */
 final class FanStages {
     private FanStages() {}
@@ -24,16 +27,16 @@ final class FanStages {
     /** Merge: element order is kept per input; inputs interleave as they arrive. */
     static Node.Starter merge() {
         return (run, name, ins, outs) -> {
-            Sender<Object> out = outs[0];
+            Sender<Object> out = ((Out.ToChannel) outs[0]).tx;   // merge hosts no fused stage: always a channel
             for (int i = 0; i < ins.length; i++) {
                 Receiver<Object> in = ins[i];
                 Sender<Object> mine = out.clone();
                 run.spawn(name + "#" + i, () -> {
                     Object v;
                     while ((v = receive(in)) != null) {
-                        if (!emit(mine, v)) break;
+                        if (!Edges.emit(mine, v)) break;
                     }
-                }, new Receiver<?>[] {in}, new Sender<?>[] {mine});
+                }, new Receiver<?>[] {in}, new Out[] {Out.of(mine)});
             }
             out.close();   // the clones keep the output open until every input has ended
         };
@@ -46,7 +49,7 @@ final class FanStages {
                 Object a = receive(ins[0]);
                 Object b = a == null ? null : receive(ins[1]);
                 if (b == null) return null;
-                if (!emit(outs[0], Edges.nonNull(fn.apply(a, b), "zip's function"))) return null;
+                if (!outs[0].emit(Edges.nonNull(fn.apply(a, b), "zip's function"))) return null;
             }
         };
     }
@@ -59,7 +62,7 @@ final class FanStages {
             Object v;
             while (open > 0 && (v = receive(ins[0])) != null) {
                 for (int i = 0; i < outs.length; i++) {
-                    if (!stopped[i] && !emit(outs[i], v)) {
+                    if (!stopped[i] && !outs[i].emit(v)) {
                         stopped[i] = true;
                         open--;
                     }
@@ -69,21 +72,38 @@ final class FanStages {
         };
     }
 
-    /** Each element to output {@code floorMod(key.hashCode(), n)}; elements for a stopped branch are dropped. */
-    static Node.Body partition(Function<Object, ?> key) {
-        return (ins, outs) -> {
-            boolean[] stopped = new boolean[outs.length];
-            int open = outs.length;
-            Object v;
-            while (open > 0 && (v = receive(ins[0])) != null) {
-                int i = Math.floorMod(Edges.nonNull(key.apply(v), "partition's key function").hashCode(), outs.length);
-                if (!stopped[i] && !emit(outs[i], v)) {
-                    stopped[i] = true;
-                    open--;
+    /**
+     * Each element to output {@code floorMod(key.hashCode(), n)}. Nothing is dropped: an element whose
+     * branch has stopped (its consumer closed the edge, e.g. a {@code take} on that branch) fails the run
+     * with a {@link BranchStoppedException} naming the branch, unless the whole stream is wanted no more
+     * (a stage that every branch flows into stopped taking input, as a {@code take} after the merge does:
+     * {@link PipelineRun#stoppedDownstreamOfAll}); then the partition ends, like a {@code take}.
+     */
+    static Node.Starter partition(Function<Object, ?> key) {
+        return (run, name, ins, outs) -> {
+            BooleanSupplier wantedNoMore = run.stoppedDownstreamOfAll();
+            run.spawn(name, () -> {
+                Object v;
+                while ((v = receive(ins[0])) != null) {
+                    int i = Math.floorMod(Edges.nonNull(key.apply(v), "partition's key function").hashCode(), outs.length);
+                    if (!outs[i].emit(v)) {
+                        if (wantedNoMore.getAsBoolean()) return;
+                        throw new BranchStoppedException(name, i, outs.length);
+                    }
                 }
-            }
-            return null;
+            }, ins, outs);
         };
+    }
+
+    /** An element was meant for a partition branch whose consumer had stopped: it would have been lost. */
+    static final class BranchStoppedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        BranchStoppedException(String stage, int branch, int n) {
+            super("stage '" + stage + "': an element for branch " + branch + " of " + n + " arrived after that"
+                    + " branch stopped taking elements (e.g. a take on it); partition drops nothing, so the run"
+                    + " fails. Cut the stream before the partition or after merging the branches");
+        }
     }
 
     /** Element k to output k mod n, skipping stopped branches (the element goes to the next open one). */
@@ -98,7 +118,7 @@ final class FanStages {
                     int i = next;
                     next = (next + 1) % outs.length;
                     if (stopped[i]) continue;
-                    if (emit(outs[i], v)) break;
+                    if (outs[i].emit(v)) break;
                     stopped[i] = true;
                     if (--open == 0) break;
                 }

@@ -75,13 +75,13 @@ final class MapPar {
     static Node.Starter unordered(int n, Function<Object, ?> fn) {
         return (run, name, ins, outs) -> {
             for (int i = 0; i < n; i++) {
-                Sender<Object> mine = outs[0].clone();
+                Sender<Object> mine = ((Out.ToChannel) outs[0]).tx.clone();   // hosts no fused stage: a channel
                 run.spawn(name + "#" + i, () -> {
                     Object v;
                     while ((v = receive(ins[0])) != null) {
-                        if (!emit(mine, nonNull(fn.apply(v), "mapPar's function"))) break;
+                        if (!emit(mine, nonNull(fn.apply(v), "mapParUnordered's function"))) break;
                     }
-                }, ins, new Sender<?>[] {mine});
+                }, ins, new Out[] {Out.of(mine)});
             }
             outs[0].close();
         };
@@ -92,7 +92,7 @@ final class MapPar {
             Channel<Object> work = run.channel(n);
             Channel<Object> order = run.channel(n);
             Receiver<Object> in = ins[0];
-            Sender<Object> out = outs[0];
+            Out out = outs[0];   // a channel, or the stages fused after the collector
             run.spawn(name + "/dispatch", () -> {
                 Object v;
                 while ((v = receive(in)) != null) {
@@ -100,7 +100,7 @@ final class MapPar {
                     if (!emit(order.sender(), s)) break;       // collector gone: downstream wants no more
                     if (!emit(work.sender(), s)) break;
                 }
-            }, new Receiver<?>[] {in}, new Sender<?>[] {work.sender(), order.sender()});
+            }, new Receiver<?>[] {in}, new Out[] {Out.of(work.sender()), Out.of(order.sender())});
             for (int i = 0; i < n; i++) {
                 run.spawn(name + "#" + i, () -> {
                     Object s;
@@ -108,14 +108,14 @@ final class MapPar {
                         Slot slot = (Slot) s;
                         slot.complete(nonNull(fn.apply(slot.input), "mapPar's function"));
                     }
-                }, new Receiver<?>[0], new Sender<?>[0]);
+                }, new Receiver<?>[0], new Out[0]);
             }
-            run.spawn(name + "/collect", () -> {
+            run.spawn(name + "/collect" + run.fusedSuffix(), () -> {
                 Object s;
                 while ((s = receive(order.receiver())) != null) {
-                    if (!emit(out, ((Slot) s).await())) break;
+                    if (!out.emit(((Slot) s).await())) break;
                 }
-            }, new Receiver<?>[] {order.receiver(), work.receiver()}, new Sender<?>[] {out});
+            }, new Receiver<?>[] {order.receiver(), work.receiver()}, new Out[] {out});
         };
     }
 }

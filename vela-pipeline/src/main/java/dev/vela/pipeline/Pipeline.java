@@ -65,23 +65,32 @@ public final class Pipeline<T> {
     final int port;
     /** Final; capacity of the channel that will carry this stream to its consumer, at least 1. */
     final int capacity;
+    /** Final; true if {@link #buffer} made this edge an asynchronous boundary (a channel, never fused). */
+    final boolean boundary;
 
-    private Pipeline(Node node, int port, int capacity) {
+    private Pipeline(Node node, int port, int capacity, boolean boundary) {
         this.node = node;
         this.port = port;
         this.capacity = capacity;
+        this.boundary = boundary;
     }
 
     static <T> Pipeline<T> source(String name, Node.Body body) {
-        return new Pipeline<>(Node.single(name, List.of(), 1, body), 0, DEFAULT_CAPACITY);
+        return new Pipeline<>(Node.single(name, List.of(), 1, body), 0, DEFAULT_CAPACITY, false);
     }
 
+    /** A stage on its own worker (it waits on time, so it is an asynchronous boundary on its input). */
     private <R> Pipeline<R> then(String name, Node.Body body) {
-        return new Pipeline<>(Node.single(name, List.of(this), 1, body), 0, DEFAULT_CAPACITY);
+        return new Pipeline<>(Node.single(name, List.of(this), 1, body), 0, DEFAULT_CAPACITY, false);
     }
 
-    private <R> PipelineRun<R> sink(String name, Node.Body body) {
-        return PipelineRun.start(Node.single(name, List.of(this), 0, body));
+    /** A synchronous stage, fused onto the worker of the stage before it when the edge allows (ADR 0020). */
+    private <R> Pipeline<R> fuse(String name, Fused.Op op) {
+        return new Pipeline<>(new Node(name, this, 1, op), 0, DEFAULT_CAPACITY, false);
+    }
+
+    private <R> PipelineRun<R> sink(String name, Fused.Op op) {
+        return PipelineRun.start(new Node(name, this, 0, op));
     }
 
     @SuppressWarnings("unchecked")
@@ -223,7 +232,7 @@ public final class Pipeline<T> {
         if (inputs.isEmpty()) throw new IllegalArgumentException("merge needs at least one input");
         List<Pipeline<?>> ins = new ArrayList<>();
         for (Pipeline<? extends T> p : inputs) ins.add(Objects.requireNonNull(p, "merge input must not be null"));
-        return new Pipeline<>(new Node("merge(" + ins.size() + ")", ins, 1, FanStages.merge()), 0, DEFAULT_CAPACITY);
+        return new Pipeline<>(new Node("merge(" + ins.size() + ")", ins, 1, FanStages.merge(), false), 0, DEFAULT_CAPACITY, false);
     }
 
     /**
@@ -253,7 +262,7 @@ public final class Pipeline<T> {
         Objects.requireNonNull(fn, "function must not be null");
         List<Pipeline<?>> ins = List.of(Objects.requireNonNull(a, "a"), Objects.requireNonNull(b, "b"));
         BiFunction<Object, Object, ?> f = (BiFunction<Object, Object, ?>) (BiFunction<?, ?, ?>) fn;
-        return new Pipeline<>(Node.single("zip", ins, 1, FanStages.zip(f)), 0, DEFAULT_CAPACITY);
+        return new Pipeline<>(Node.single("zip", ins, 1, FanStages.zip(f)), 0, DEFAULT_CAPACITY, false);
     }
 
     // ------------------------------------------------------------------ fan-out
@@ -261,7 +270,7 @@ public final class Pipeline<T> {
     private List<Pipeline<T>> fanOut(String name, int n, Node.Body body) {
         Node fan = Node.single(name + "(" + positive(n, "number of branches") + ")", List.of(this), n, body);
         List<Pipeline<T>> branches = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) branches.add(new Pipeline<>(fan, i, DEFAULT_CAPACITY));
+        for (int i = 0; i < n; i++) branches.add(new Pipeline<>(fan, i, DEFAULT_CAPACITY, false));
         return List.copyOf(branches);
     }
 
@@ -285,7 +294,11 @@ public final class Pipeline<T> {
      * @return the branches
      */
     public List<Pipeline<T>> partition(int n, Function<? super T, ?> key) {
-        return fanOut("partition", n, FanStages.partition(erase(key)));
+        Function<Object, ?> k = erase(key);
+        Node fan = new Node("partition(" + positive(n, "number of branches") + ")", List.of(this), n, FanStages.partition(k), false);
+        List<Pipeline<T>> branches = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) branches.add(new Pipeline<>(fan, i, DEFAULT_CAPACITY, false));
+        return List.copyOf(branches);
     }
 
     /**
@@ -309,7 +322,7 @@ public final class Pipeline<T> {
      * @return the mapped pipeline
      */
     public <R> Pipeline<R> map(Function<? super T, ? extends R> fn) {
-        return then("map", Stages.map(erase(fn)));
+        return fuse("map", Fused.map(erase(fn)));
     }
 
     /**
@@ -321,7 +334,7 @@ public final class Pipeline<T> {
     @SuppressWarnings("unchecked")
     public Pipeline<T> filter(Predicate<? super T> keep) {
         Objects.requireNonNull(keep, "predicate must not be null");
-        return then("filter", Stages.filter((Predicate<Object>) keep));
+        return fuse("filter", Fused.filter((Predicate<Object>) keep));
     }
 
     /**
@@ -334,7 +347,7 @@ public final class Pipeline<T> {
     @SuppressWarnings("unchecked")
     public <R> Pipeline<R> flatMap(Function<? super T, ? extends Iterable<? extends R>> fn) {
         Objects.requireNonNull(fn, "function must not be null");
-        return then("flatMap", Stages.flatMap((Function<Object, ? extends Iterable<?>>) (Function<?, ?>) fn));
+        return fuse("flatMap", Fused.flatMap((Function<Object, ? extends Iterable<?>>) (Function<?, ?>) fn));
     }
 
     /**
@@ -348,7 +361,7 @@ public final class Pipeline<T> {
      */
     public <R> Pipeline<R> mapPar(int n, Function<? super T, ? extends R> fn) {
         String name = "mapPar(" + positive(n, "parallelism") + ")";
-        return new Pipeline<>(new Node(name, List.of(this), 1, MapPar.ordered(n, erase(fn))), 0, DEFAULT_CAPACITY);
+        return new Pipeline<>(new Node(name, List.of(this), 1, MapPar.ordered(n, erase(fn)), true), 0, DEFAULT_CAPACITY, false);
     }
 
     /**
@@ -361,7 +374,7 @@ public final class Pipeline<T> {
      */
     public <R> Pipeline<R> mapParUnordered(int n, Function<? super T, ? extends R> fn) {
         String name = "mapParUnordered(" + positive(n, "parallelism") + ")";
-        return new Pipeline<>(new Node(name, List.of(this), 1, MapPar.unordered(n, erase(fn))), 0, DEFAULT_CAPACITY);
+        return new Pipeline<>(new Node(name, List.of(this), 1, MapPar.unordered(n, erase(fn)), false), 0, DEFAULT_CAPACITY, false);
     }
 
     /**
@@ -396,7 +409,7 @@ public final class Pipeline<T> {
      */
     public Pipeline<T> take(long n) {
         if (n < 0) throw new IllegalArgumentException("take count must not be negative: " + n);
-        return then("take(" + n + ")", Stages.take(n));
+        return fuse("take(" + n + ")", Fused.take(n));
     }
 
     /**
@@ -407,7 +420,7 @@ public final class Pipeline<T> {
      */
     public Pipeline<T> drop(long n) {
         if (n < 0) throw new IllegalArgumentException("drop count must not be negative: " + n);
-        return then("drop(" + n + ")", Stages.drop(n));
+        return fuse("drop(" + n + ")", Fused.drop(n));
     }
 
     /**
@@ -419,7 +432,7 @@ public final class Pipeline<T> {
     @SuppressWarnings("unchecked")
     public Pipeline<T> takeWhile(Predicate<? super T> p) {
         Objects.requireNonNull(p, "predicate must not be null");
-        return then("takeWhile", Stages.takeWhile((Predicate<Object>) p));
+        return fuse("takeWhile", Fused.takeWhile((Predicate<Object>) p));
     }
 
     /**
@@ -430,7 +443,7 @@ public final class Pipeline<T> {
      * @return the same stream with that buffer
      */
     public Pipeline<T> buffer(int n) {
-        return new Pipeline<>(node, port, positive(n, "buffer capacity"));
+        return new Pipeline<>(node, port, positive(n, "buffer capacity"), true);
     }
 
     /**
@@ -442,7 +455,7 @@ public final class Pipeline<T> {
     @SuppressWarnings("unchecked")
     public Pipeline<T> tap(Consumer<? super T> action) {
         Objects.requireNonNull(action, "action must not be null");
-        return then("tap", Stages.tap((Consumer<Object>) action));
+        return fuse("tap", Fused.tap((Consumer<Object>) action));
     }
 
     // ------------------------------------------------------------------ sinks
@@ -459,16 +472,7 @@ public final class Pipeline<T> {
     @SuppressWarnings("unchecked")
     public PipelineRun<Void> to(Sender<? super T> target) {
         Sender<Object> tx = (Sender<Object>) Objects.requireNonNull(target, "target must not be null");
-        Node sink = new Node("to(sender)", List.of(this), 0, (run, name, ins, outs) -> {
-            run.track(tx);
-            run.spawn(name, () -> {
-                Object v;
-                while ((v = Edges.receive(ins[0])) != null) {
-                    if (!Edges.emit(tx, v)) break;
-                }
-            }, ins, new Sender<?>[] {tx});
-        });
-        return PipelineRun.start(sink);
+        return sink("to(sender)", Fused.to(tx));
     }
 
     /**
@@ -480,7 +484,7 @@ public final class Pipeline<T> {
     @SuppressWarnings("unchecked")
     public PipelineRun<Void> forEach(Consumer<? super T> action) {
         Objects.requireNonNull(action, "action must not be null");
-        return sink("forEach", Stages.forEach((Consumer<Object>) action));
+        return sink("forEach", Fused.forEach((Consumer<Object>) action));
     }
 
     /**
@@ -489,7 +493,7 @@ public final class Pipeline<T> {
      * @return the running pipeline; its result is a mutable list
      */
     public PipelineRun<List<T>> toList() {
-        return sink("toList", Stages.toList());
+        return sink("toList", Fused.toList());
     }
 
     /**
@@ -503,7 +507,7 @@ public final class Pipeline<T> {
     @SuppressWarnings("unchecked")
     public <R> PipelineRun<R> fold(R init, BiFunction<R, ? super T, R> fn) {
         Objects.requireNonNull(fn, "function must not be null");
-        return sink("fold", Stages.fold(init, (BiFunction<Object, Object, ?>) (BiFunction<?, ?, ?>) fn));
+        return sink("fold", Fused.fold(init, (BiFunction<Object, Object, ?>) (BiFunction<?, ?, ?>) fn, acc -> acc));
     }
 
     /**
@@ -517,7 +521,7 @@ public final class Pipeline<T> {
         Objects.requireNonNull(op, "operator must not be null");
         BiFunction<Object, Object, ?> f = (acc, v) -> acc == null ? v
                 : Edges.nonNull(op.apply((T) acc, (T) v), "reduce's operator");
-        return sink("reduce", (ins, outs) -> Optional.ofNullable((T) Stages.fold(null, f).run(ins, outs)));
+        return sink("reduce", Fused.fold(null, f, acc -> Optional.ofNullable(acc)));
     }
 
     /**
@@ -526,7 +530,7 @@ public final class Pipeline<T> {
      * @return the running pipeline
      */
     public PipelineRun<Long> count() {
-        return sink("count", Stages.count());
+        return sink("count", Fused.count());
     }
 
     /**

@@ -41,7 +41,7 @@ final class PipelinePublisher<T> implements Flow.Publisher<T> {
         if (sub.cancelled) return;
         try {
             Node sink = new Node("publisher", List.of(upstream), 0, (run, name, ins, outs) ->
-                    run.spawn(name, () -> sub.drain(ins, outs), ins, outs, true));   // must tell the subscriber
+                    run.spawn(name, () -> sub.drain(ins, outs), ins, outs, true), false);   // must tell the subscriber
             PipelineRun.<Void>start(sink, r -> sub.run = r);
         } catch (RuntimeException e) {
             sub.terminate(e);   // a description that cannot run: tell the subscriber, once
@@ -114,7 +114,7 @@ final class PipelinePublisher<T> implements Flow.Publisher<T> {
 
         /** The sink body: runs on the sink's worker. */
         @SuppressWarnings("unchecked")
-        Object drain(dev.vela.channel.Receiver<Object>[] ins, dev.vela.channel.Sender<Object>[] outs) {
+        Object drain(dev.vela.channel.Receiver<Object>[] ins, Out[] outs) {
             sink = Thread.currentThread();
             try {
                 Object v;

@@ -37,9 +37,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * leaves no stage running.
  *
  * <h2>Implementation overview</h2>
- * {@link #start} wires the description: a depth-first walk from the sink gives every (node, port) edge
- * one bounded {@link Channel} whose capacity the upstream {@link Pipeline} value carries, rejects a port
- * used twice or left unconnected, and only then starts the nodes. Each stage task runs on a
+ * {@link #start} wires the description: a depth-first walk from the sink lists the nodes (consumers
+ * before producers) and rejects a port used twice or left unconnected. Then every edge is either
+ * <em>fused</em> (a synchronous stage after a single-threaded producer, with no {@link Pipeline#buffer}
+ * boundary: the consumer's {@link Fused} operator becomes the producer's output and runs on its worker,
+ * ADR 0020) or gets one bounded {@link Channel} whose capacity the upstream {@link Pipeline} value
+ * carries. Only then are the nodes that head a fused run started, sources first. Each stage task runs on a
  * {@link Worker}; its wrapper registers the worker's thread, runs the task unless the run is already
  * decided, and in {@code finally} closes the channels the task owns and counts itself out. The
  * outcome is one {@link AtomicReference} set once by CAS from {@code null} to a failure, to
@@ -74,6 +77,12 @@ public final class PipelineRun<R> {
     private final List<Worker<Void>> workers = new CopyOnWriteArrayList<>();
     /** Original sender handles of every channel of the run (and a sink's target): failed on failure or cancel. */
     private final List<Sender<?>> channels = new CopyOnWriteArrayList<>();
+    /**
+     * While {@link #start} starts one node: the stages that node's workers run (it and the stages fused
+     * after it); workers spawned then mark them {@link Wiring#stoppedEarly}. Only read and written by
+     * the thread in {@link #start}.
+     */
+    private List<Wiring> starting = List.of();
     /** The sink's result, written by the sink's worker before it counts itself out (volatile). */
     private volatile Object result;
     /** Completed once, by the last worker out, after the outcome is decided. */
@@ -95,49 +104,114 @@ public final class PipelineRun<R> {
         PipelineRun<R> run = new PipelineRun<>();
         created.accept(run);
         Map<Node, Wiring> wired = new IdentityHashMap<>();
-        List<Wiring> order = new ArrayList<>();
+        List<Wiring> order = new ArrayList<>();                 // consumers before their producers
         Wiring s = new Wiring(sink);
         wired.put(sink, s);
         order.add(s);
-        run.wireInputs(s, wired, order);
+        walkInputs(s, wired, order);
         for (Wiring w : order) {
             for (int p = 0; p < w.outs.length; p++) {
-                if (w.outs[p] == null) {
+                if (w.consumers[p] == null) {
                     throw new IllegalStateException("output " + p + " of stage '" + w.node.name
                             + "' flows nowhere: every branch of a fan-out must reach the sink that runs"
                             + " (merge or zip the branches)");
                 }
             }
         }
-        for (int i = order.size() - 1; i >= 0; i--) {    // sources first
-            Wiring w = order.get(i);   // started even after a failure: its workers then skip their task
-            String stage = (order.size() - 1 - i) + ":" + w.node.name;
-            try {
-                w.node.starter.start(run, stage, w.ins, w.outs);
-            } catch (RuntimeException | Error e) {
-                run.fail(stage, e);
+        for (int i = 0; i < order.size(); i++) order.get(i).stage = (order.size() - 1 - i) + ":" + order.get(i).node.name;
+        // edges: a fused edge (see fuses) gets no channel; the consumer's operator becomes the producer's output
+        for (Wiring w : order) {
+            for (int i = 0; i < w.ins.length; i++) {
+                Pipeline<?> up = w.node.inputs.get(i);
+                Wiring u = wired.get(up.node);
+                if (fuses(up, w.node)) {
+                    w.fusedInto = u;
+                    u.fusedTail = w;
+                } else {
+                    Channel<Object> ch = Channel.bounded(up.capacity);
+                    u.outs[up.port] = Out.of(ch.sender());
+                    w.ins[i] = ch.receiver();
+                    run.channels.add(ch.sender());   // no stage runs yet: nothing can have failed
+                }
             }
         }
+        for (Wiring w : order) {   // a consumer comes before its producer, so w.outs is complete here
+            if (w.fusedInto != null) {
+                w.fusedInto.outs[0] = w.node.op.open(run, w.stage, w.outs.length == 0 ? null : w.outs[0]);
+            }
+        }
+        for (int i = order.size() - 1; i >= 0; i--) {    // sources first
+            Wiring w = order.get(i);   // started even after a failure: its workers then skip their task
+            if (w.fusedInto != null) continue;           // runs on the worker of the stage before it
+            String worker = w.stage;
+            List<Wiring> segment = new ArrayList<>(List.of(w));
+            for (Wiring f = w.fusedTail; f != null; f = f.fusedTail) {
+                worker += "+" + f.stage;
+                segment.add(f);
+            }
+            run.starting = segment;
+            try {
+                if (w.node.op != null) {
+                    Out chain = w.node.op.open(run, w.stage, w.outs.length == 0 ? null : w.outs[0]);
+                    Receiver<Object> in = w.ins[0];
+                    run.spawn(worker, () -> Fused.pump(in, chain), w.ins, new Out[] {chain});
+                } else {
+                    w.node.starter.start(run, w.stage, w.ins, w.outs);
+                }
+            } catch (RuntimeException | Error e) {
+                run.fail(w.stage, e);
+            }
+        }
+        run.starting = List.of();
         run.spawning = false;
         run.exited();                                      // drop the "still spawning" count
         return run;
+    }
+
+    /**
+     * Whether the edge that carries {@code up} to {@code consumer} is fused, i.e. the consumer runs
+     * on the producer's worker with no channel between (ADR 0020): the consumer is a fusable operator,
+     * the producer writes its only output from one thread, and no {@link Pipeline#buffer} asked for an
+     * asynchronous boundary there.
+     */
+    private static boolean fuses(Pipeline<?> up, Node consumer) {
+        return consumer.op != null && up.node.hostsTail && !up.boundary;
     }
 
     /** One node's channels in one run. */
     private static final class Wiring {
         final Node node;
         final Receiver<Object>[] ins;
-        final Sender<Object>[] outs;
+        final Out[] outs;
+        /** Which pipeline value consumes each output port (set once; a second consumer is an error). */
+        final Pipeline<?>[] consumers;
+        /** "index:name", the stage's name in this run. */
+        String stage;
+        /** The producer this fusable stage runs on (its input edge is fused), or null. */
+        Wiring fusedInto;
+        /** The consumer fused onto this stage's output, or null. */
+        Wiring fusedTail;
+        /** The stage consuming each output port (set with {@link #consumers}). */
+        final Wiring[] consumerNodes;
+        /**
+         * Set (volatile, once) when a worker running this stage ended normally while one of its inputs had
+         * not reached its end: the stage stopped taking input (a take, a zip that ended, a merge whose
+         * output is unwanted). Set before the worker closes its inputs, so a fan-out that sees the close
+         * sees the flag ({@link #stoppedDownstreamOfAll}).
+         */
+        volatile boolean stoppedEarly;
 
         @SuppressWarnings("unchecked")
         Wiring(Node node) {
             this.node = node;
             this.ins = new Receiver[node.inputs.size()];
-            this.outs = new Sender[node.outputs];
+            this.outs = new Out[node.outputs];
+            this.consumers = new Pipeline<?>[node.outputs];
+            this.consumerNodes = new Wiring[node.outputs];
         }
     }
 
-    private void wireInputs(Wiring w, Map<Node, Wiring> wired, List<Wiring> order) {
+    private static void walkInputs(Wiring w, Map<Node, Wiring> wired, List<Wiring> order) {
         for (int i = 0; i < w.ins.length; i++) {
             Pipeline<?> up = w.node.inputs.get(i);
             Wiring u = wired.get(up.node);
@@ -147,15 +221,13 @@ public final class PipelineRun<R> {
                 wired.put(up.node, u);
                 order.add(u);
             }
-            if (u.outs[up.port] != null) {
+            if (u.consumers[up.port] != null) {
                 throw new IllegalStateException("stage '" + up.node.name + "' feeds two consumers in one run;"
                         + " use broadcast(n) to send every element to several stages");
             }
-            Channel<Object> ch = Channel.bounded(up.capacity);
-            u.outs[up.port] = ch.sender();
-            w.ins[i] = ch.receiver();
-            channels.add(ch.sender());   // no stage runs yet: nothing can have failed
-            if (fresh) wireInputs(u, wired, order);
+            u.consumers[up.port] = up;
+            u.consumerNodes[up.port] = w;
+            if (fresh) walkInputs(u, wired, order);
         }
     }
 
@@ -189,40 +261,90 @@ public final class PipelineRun<R> {
      * {@code closeIns} (telling upstream to stop) and {@code closeOuts} (telling downstream the stream
      * ended) — after a failure the channels are already failed, so these closes change nothing.
      */
-    void spawn(String stage, Task task, Receiver<?>[] closeIns, Sender<?>[] closeOuts) {
+    void spawn(String stage, Task task, Receiver<?>[] closeIns, Out[] closeOuts) {
         spawn(stage, task, closeIns, closeOuts, false);
     }
 
     /**
-     * As {@link #spawn(String, Task, Receiver[], Sender[])}; with {@code mustRun} the task runs even if
+     * As {@link #spawn(String, Task, Receiver[], Out[])}; with {@code mustRun} the task runs even if
      * the run was decided before it started (interrupted at once), for a sink that must report the end
      * to someone (the publisher's subscriber).
      */
-    void spawn(String stage, Task task, Receiver<?>[] closeIns, Sender<?>[] closeOuts, boolean mustRun) {
+    void spawn(String stage, Task task, Receiver<?>[] closeIns, Out[] closeOuts, boolean mustRun) {
         live.incrementAndGet();
+        List<Wiring> segment = starting;
         Worker<Void> w = Worker.spawn(name + "/" + stage, () -> {
             Thread me = Thread.currentThread();
             threads.add(me);
             try {
                 if (outcome.get() == null) {
                     task.run();
+                    if (stoppedBeforeTheEnd(closeIns)) {
+                        for (Wiring s : segment) s.stoppedEarly = true;
+                    }
                 } else if (mustRun) {
                     me.interrupt();
                     task.run();
                 }
+            } catch (Fused.StageFailure t) {
+                fail(t.stage, t.getCause());   // user code of a (fused) stage threw: named after that stage
             } catch (Stages.SourceFailedException t) {
                 fail(stage, t.getCause());   // the source's own producer failed: that is the pipeline's failure
             } catch (Throwable t) {
                 fail(stage, t);
             } finally {
                 threads.remove(me);
-                for (Sender<?> s : closeOuts) s.close();
+                for (Out o : closeOuts) o.close();
                 for (Receiver<?> r : closeIns) r.close();
                 exited();
             }
             return null;
         });
         workers.add(w);
+    }
+
+    /**
+     * While a node is being started: "+k:name" for each stage fused after it, for the name of the worker
+     * that runs them (the node's only worker, or ordered mapPar's collector).
+     */
+    String fusedSuffix() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i < starting.size(); i++) b.append('+').append(starting.get(i).stage);
+        return b.toString();
+    }
+
+    /** True if one of {@code ins} is still open or holds elements: the stage ended without reading it to its end. */
+    private static boolean stoppedBeforeTheEnd(Receiver<?>[] ins) {
+        for (Receiver<?> in : ins) {
+            if (!in.isClosed() || !in.isEmpty()) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Returns a check, for the fan-out node being started, of whether its stream is wanted no more as a
+     * whole: a stage that every one of its branches flows into (directly or through other stages) has
+     * stopped taking input ({@link Wiring#stoppedEarly}). Computed when called (only on a rare path).
+     */
+    java.util.function.BooleanSupplier stoppedDownstreamOfAll() {
+        Wiring fan = starting.getFirst();
+        return () -> {
+            java.util.Set<Wiring> common = null;
+            for (Wiring branch : fan.consumerNodes) {
+                java.util.Set<Wiring> reach = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                List<Wiring> todo = new ArrayList<>(List.of(branch));
+                while (!todo.isEmpty()) {
+                    Wiring x = todo.removeLast();
+                    if (reach.add(x)) for (Wiring c : x.consumerNodes) todo.add(c);
+                }
+                if (common == null) common = reach;
+                else common.retainAll(reach);
+            }
+            for (Wiring d : common) {
+                if (d.stoppedEarly) return true;
+            }
+            return false;
+        };
     }
 
     void setResult(Object value) {

@@ -1,6 +1,5 @@
 package dev.vela.pipeline;
 
-import static dev.vela.pipeline.Edges.emit;
 import static dev.vela.pipeline.Edges.nonNull;
 import static dev.vela.pipeline.Edges.receive;
 
@@ -12,17 +11,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.BiFunction;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The bodies of single-worker sources, linear stages and sinks. Each reads its input with
- * {@link Edges#receive} until the end and writes with {@link Edges#emit}, stopping when downstream
- * wants no more; the worker wrapper ({@link PipelineRun#spawn}) closes the stage's channels afterwards.
- * User functions are called only on the stage's own worker, one element at a time.
+ * The bodies of single-worker sources and of the timed stages (batch, throttle). Each reads its input
+ * with {@link Edges#receive} until the end and writes with {@link Out#emit} (a channel, or the stages
+ * fused after it), stopping when downstream wants no more; the worker wrapper ({@link PipelineRun#spawn})
+ * closes the stage's channels afterwards. A source checks for interruption between elements, since a
+ * fused chain may never block. The synchronous stages and the sinks are in {@link Fused}.
  */
 @SuppressWarnings("unchecked")
 final class Stages {
@@ -33,8 +29,9 @@ final class Stages {
     static Node.Body fromIterable(Iterable<?> source) {
         return (ins, outs) -> {
             Iterator<?> it = source.iterator();
+            if (!outs[0].wants()) return null;
             while (it.hasNext()) {
-                if (!emit(outs[0], nonNull(it.next(), "the source iterator"))) break;
+                if (!outs[0].emit(nonNull(it.next(), "the source iterator"))) break;
                 if (Thread.interrupted()) throw new InterruptedException();   // an iterator may never block
             }
             return null;
@@ -44,6 +41,7 @@ final class Stages {
     static Node.Body fromReceiver(Receiver<?> source) {
         Receiver<Object> rx = (Receiver<Object>) source;
         return (ins, outs) -> {
+            if (!outs[0].wants()) return null;
             while (true) {
                 Object v;
                 try {
@@ -52,7 +50,8 @@ final class Stages {
                     if (e.getCause() == null) return null;       // the source ended normally
                     throw new SourceFailedException(e.getCause());
                 }
-                if (!emit(outs[0], v)) return null;
+                if (!outs[0].emit(v)) return null;
+                if (Thread.interrupted()) throw new InterruptedException();   // never blocks while elements are ready
             }
         };
     }
@@ -68,9 +67,11 @@ final class Stages {
 
     static Node.Body generate(Supplier<?> supplier) {
         return (ins, outs) -> {
+            if (!outs[0].wants()) return null;
             while (true) {
                 Object v = supplier.get();
-                if (v == null || !emit(outs[0], v)) return null;
+                if (v == null || !outs[0].emit(v)) return null;
+                if (Thread.interrupted()) throw new InterruptedException();   // a fused chain may never block
             }
         };
     }
@@ -79,7 +80,7 @@ final class Stages {
         return (ins, outs) -> {
             Receiver<Instant> ticks = Timers.tick(period);
             try {
-                while (emit(outs[0], ticks.receive())) {
+                while (outs[0].emit(ticks.receive())) {
                     // one tick per period; a slow downstream sees fewer ticks, never a burst
                 }
                 return null;
@@ -89,82 +90,7 @@ final class Stages {
         };
     }
 
-    // ------------------------------------------------------------------ linear stages
-
-    static Node.Body map(Function<Object, ?> fn) {
-        return (ins, outs) -> {
-            Object v;
-            while ((v = receive(ins[0])) != null) {
-                if (!emit(outs[0], nonNull(fn.apply(v), "map's function"))) break;
-            }
-            return null;
-        };
-    }
-
-    static Node.Body filter(Predicate<Object> keep) {
-        return (ins, outs) -> {
-            Object v;
-            while ((v = receive(ins[0])) != null) {
-                if (keep.test(v) && !emit(outs[0], v)) break;
-            }
-            return null;
-        };
-    }
-
-    static Node.Body flatMap(Function<Object, ? extends Iterable<?>> fn) {
-        return (ins, outs) -> {
-            Object v;
-            while ((v = receive(ins[0])) != null) {
-                Iterable<?> rs = (Iterable<?>) nonNull(fn.apply(v), "flatMap's function");
-                for (Object r : rs) {
-                    if (!emit(outs[0], nonNull(r, "flatMap's iterable"))) return null;
-                }
-            }
-            return null;
-        };
-    }
-
-    static Node.Body tap(Consumer<Object> action) {
-        return (ins, outs) -> {
-            Object v;
-            while ((v = receive(ins[0])) != null) {
-                action.accept(v);
-                if (!emit(outs[0], v)) break;
-            }
-            return null;
-        };
-    }
-
-    static Node.Body take(long n) {
-        return (ins, outs) -> {
-            Object v;
-            for (long i = 0; i < n && (v = receive(ins[0])) != null; i++) {
-                if (!emit(outs[0], v)) break;
-            }
-            return null;   // closing the input (by the wrapper) tells upstream to stop
-        };
-    }
-
-    static Node.Body drop(long n) {
-        return (ins, outs) -> {
-            Object v;
-            long seen = 0;
-            while ((v = receive(ins[0])) != null) {
-                if (seen++ >= n && !emit(outs[0], v)) break;
-            }
-            return null;
-        };
-    }
-
-    static Node.Body takeWhile(Predicate<Object> p) {
-        return (ins, outs) -> {
-            Object v;
-            while ((v = receive(ins[0])) != null && p.test(v)) {
-                if (!emit(outs[0], v)) break;
-            }
-            return null;
-        };
-    }
+    // ------------------------------------------------------------------ timed stages (own worker: they wait on time)
 
     /**
      * Groups up to {@code n} elements; a group is sent when full, or when {@code maxWait} has passed since
@@ -186,13 +112,13 @@ final class Stages {
                         v = left <= 0 ? null : ins[0].receive(Duration.ofNanos(left));
                     } catch (ChannelClosedException e) {
                         if (e.getCause() != null) throw e;
-                        emit(outs[0], List.copyOf(group));
+                        outs[0].emit(List.copyOf(group));
                         return null;
                     }
                 }
                 if (v != null) group.add(v);
                 if (group.size() == n || v == null) {
-                    if (!emit(outs[0], List.copyOf(group))) return null;
+                    if (!outs[0].emit(List.copyOf(group))) return null;
                     group.clear();
                 }
             }
@@ -208,46 +134,10 @@ final class Stages {
             while ((v = receive(ins[0])) != null) {
                 long wait = next - System.nanoTime();
                 if (wait > 0) Thread.sleep(Duration.ofNanos(wait));
-                if (!emit(outs[0], v)) break;
+                if (!outs[0].emit(v)) break;
                 next = Math.max(next, System.nanoTime() - gap) + gap;
             }
             return null;
-        };
-    }
-
-    // ------------------------------------------------------------------ sinks
-
-    static Node.Body fold(Object init, BiFunction<Object, Object, ?> fn) {
-        return (ins, outs) -> {
-            Object acc = init;
-            Object v;
-            while ((v = receive(ins[0])) != null) acc = fn.apply(acc, v);
-            return acc;
-        };
-    }
-
-    static Node.Body count() {
-        return (ins, outs) -> {
-            long n = 0;
-            while (receive(ins[0]) != null) n++;
-            return n;
-        };
-    }
-
-    static Node.Body forEach(Consumer<Object> action) {
-        return (ins, outs) -> {
-            Object v;
-            while ((v = receive(ins[0])) != null) action.accept(v);
-            return null;
-        };
-    }
-
-    static Node.Body toList() {
-        return (ins, outs) -> {
-            List<Object> all = new ArrayList<>();
-            Object v;
-            while ((v = receive(ins[0])) != null) all.add(v);
-            return all;
         };
     }
 }

@@ -93,6 +93,28 @@ class FanInFanOutTest {
     }
 
     @Test
+    void partitionFailsRatherThanDropAnElementForABranchThatStopped() throws Exception {
+        List<Pipeline<Integer>> parts = Pipeline.from(upTo(1000)).partition(2, x -> x % 2);   // more than the edge holds
+        PipelineRun<List<Integer>> run = Pipeline.merge(parts.get(0).take(3), parts.get(1)).toList();
+        var e = assertThrows(PipelineFailedException.class, () -> run.await(LONG));
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("branch 0 of 2"), e.getCause().getMessage());
+        assertTrue(e.getMessage().contains("partition(2)"), e.getMessage());
+        assertNoRunningWorker(run);
+    }
+
+    @Test
+    void partitionEndsNormallyWhenTheMergedStreamIsCut() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            List<Pipeline<Integer>> parts = Pipeline.range(0, 1_000_000).map(x -> x + 1).partition(3, x -> x % 3);
+            List<Pipeline<Integer>> worked = parts.stream().map(p -> p.map(x -> x * 2)).toList();
+            PipelineRun<Long> run = Pipeline.merge(worked).take(500).count();
+            assertEquals(500L, run.await(LONG), "round " + round);
+            assertNoRunningWorker(run);
+        }
+    }
+
+    @Test
     void anUnconnectedBranchOrAStageUsedTwiceIsRejectedBeforeAnythingRuns() {
         List<Pipeline<Integer>> b = Pipeline.from(upTo(5)).broadcast(2);
         var e = assertThrows(IllegalStateException.class, () -> b.get(0).toList());

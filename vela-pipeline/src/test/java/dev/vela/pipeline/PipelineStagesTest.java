@@ -210,7 +210,13 @@ class PipelineStagesTest {
     void workersAreNamedAfterTheRunAndStage() throws Exception {
         PipelineRun<Long> run = Pipeline.of(1).map(x -> x).count();
         run.await(LONG);
-        assertEquals(List.of("0:from(iterable)", "1:map", "2:count"),
-                run.workers().stream().map(w -> w.name().substring(w.name().indexOf('/') + 1)).sorted().collect(Collectors.toList()));
+        assertEquals(List.of("0:from(iterable)+1:map+2:count"), workerNames(run), "fused: one worker");
+        PipelineRun<Long> run2 = Pipeline.of(1).buffer(4).map(x -> x).buffer(4).count();
+        run2.await(LONG);
+        assertEquals(List.of("0:from(iterable)", "1:map", "2:count"), workerNames(run2), "buffer(n) is a boundary");
+    }
+
+    private static List<String> workerNames(PipelineRun<?> run) {
+        return run.workers().stream().map(w -> w.name().substring(w.name().indexOf('/') + 1)).sorted().collect(Collectors.toList());
     }
 }
