@@ -1,0 +1,51 @@
+package dev.vela.kafka;
+
+import java.util.ArrayDeque;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The source worker's bookkeeping for one assigned partition, for one assignment: a partition that is
+ * revoked and assigned again gets a new instance, so acknowledgements of records from the old
+ * assignment can never move the new one's commit point.
+ *
+ * <p>Everything except {@link #revoked} is touched by the source's worker only (the consumer's
+ * thread), so no field needs synchronisation. {@link KafkaRecord#ack()} only flips the record's own
+ * flag; the worker notices it in {@link #advance()}.
+ *
+ * <p>Invariants: {@code inFlight} holds, in offset order, every record polled in this assignment whose
+ * offset is at or past the commit point; {@code commitPoint} is one past the last record of an unbroken
+ * run of acknowledged records from the start of the assignment (or -1: none yet), so committing it can
+ * never skip an unprocessed record; {@code committed <= commitPoint}.
+ */
+final class PartitionState {
+    /** Final. */
+    final TopicPartition partition;
+    /** Worker only. Polled records not yet behind the commit point, in offset order. */
+    final ArrayDeque<KafkaRecord<?, ?>> inFlight = new ArrayDeque<>();
+    /** Worker only. The next offset to commit (one past the last processed record of the unbroken run); -1: none. */
+    long commitPoint = -1;
+    /** Worker only. The last commit point handed to a commit; -1: none. */
+    long committed = -1;
+    /** Worker only. Records polled but not yet in the channel (they hold the partition paused). */
+    int undispatched;
+    /** Written by the worker on revocation, read by anyone: acknowledgements are then ignored. */
+    volatile boolean revoked;
+
+    PartitionState(TopicPartition partition) {
+        this.partition = partition;
+    }
+
+    /** Moves the commit point over the acknowledged records at the head of {@code inFlight}. */
+    void advance() {
+        KafkaRecord<?, ?> head;
+        while ((head = inFlight.peekFirst()) != null && head.isAcked()) {
+            inFlight.pollFirst();
+            commitPoint = head.offset() + 1;
+        }
+    }
+
+    /** @return whether a commit would move the group's offset forward */
+    boolean hasNewCommit() {
+        return commitPoint > committed;
+    }
+}

@@ -1,0 +1,294 @@
+package dev.vela.kafka;
+
+import dev.vela.channel.ChannelClosedException;
+import dev.vela.channel.Sender;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * The body of a {@link KafkaSource}'s worker: the only code that touches the {@link Consumer}.
+ *
+ * <h2>Implementation overview</h2>
+ * One loop, one thread (a Vela worker), so the consumer's single-thread rule holds by construction.
+ * Each turn:
+ * <ol>
+ *   <li><b>advance</b>: for each owned partition, move its commit point over the acknowledged records at
+ *       the head of its in-flight queue ({@link PartitionState}); acknowledgements are flags set by any
+ *       thread, so nothing blocks the processing side;</li>
+ *   <li><b>commit</b> (every {@code commitInterval}): {@code commitAsync} of every moved commit point;</li>
+ *   <li><b>dispatch</b>: hand undispatched records to the bounded channel in poll order. When the channel
+ *       is full the first waits at most {@code dispatchWait}; the records left over stay in
+ *       {@code undispatched} and their partitions are <b>paused</b>, so the consumer fetches nothing
+ *       more for them (backpressure reaches the broker) while {@code poll} still keeps the group
+ *       membership alive; a partition is resumed when its last undispatched record is in the channel;</li>
+ *   <li><b>poll</b>, waiting at most {@code pollTimeout} (briefly when records are waiting for room);
+ *       deserialize each record with the user's deserializers (a failure is kept in the record).</li>
+ * </ol>
+ * Rebalances run inside {@code poll}, on this thread ({@link Listener}): a revoked partition's
+ * undispatched records are dropped, its state is marked revoked (later acknowledgements are ignored)
+ * and what was processed is committed with {@code commitSync}; a lost partition is dropped without a
+ * commit (another member already owns it). Records of a revoked partition already in the channel are
+ * still delivered; their processing may be repeated by the new owner (at-least-once, never lost).
+ *
+ * <p>Stop ({@link #requestStop}): no more fetching (everything paused), undispatched records dropped,
+ * the channel closed so receivers end after what is buffered; the loop keeps polling and committing
+ * until every dispatched record is acknowledged or the drain deadline passes, then commits with
+ * {@code commitSync} and closes the consumer. A fatal consumer error fails the channel with that cause.
+ */
+final class SourceLoop<K, V> implements Runnable {
+    private final Consumer<byte[], byte[]> consumer;
+    private final Collection<String> topics;
+    private final Deserializer<K> keys;
+    private final Deserializer<V> values;
+    /** The original sender handle of the records channel; this loop is its only user. */
+    private final Sender<KafkaRecord<K, V>> out;
+    private final KafkaSource.Settings settings;
+    /** Worker only. The partitions owned now, each with its current assignment's state. */
+    private final Map<TopicPartition, PartitionState> owned = new HashMap<>();
+    /** Worker only. Polled but not yet in the channel, in poll order. */
+    private final ArrayDeque<KafkaRecord<K, V>> undispatched = new ArrayDeque<>();
+    /** Worker only. Partitions this loop has paused. */
+    private final Set<TopicPartition> paused = new HashSet<>();
+    /** Published copy of {@code owned.keySet()} for {@link KafkaSource#assignment()}. */
+    private volatile Set<TopicPartition> assignment = Set.of();
+    /** Counted down once the first assignment (even an empty one) arrived. */
+    final CountDownLatch firstAssignment = new CountDownLatch(1);
+    /** 0 = running; otherwise the System.nanoTime() deadline of the drain. Written by close, read by the worker. */
+    private volatile long stopDeadline;
+    private volatile boolean stopRequested;
+    private long lastCommit = System.nanoTime();
+
+    SourceLoop(Consumer<byte[], byte[]> consumer, Collection<String> topics, Deserializer<K> keys, Deserializer<V> values,
+               Sender<KafkaRecord<K, V>> out, KafkaSource.Settings settings) {
+        this.consumer = consumer;
+        this.topics = List.copyOf(topics);
+        this.keys = keys;
+        this.values = values;
+        this.out = out;
+        this.settings = settings;
+    }
+
+    Set<TopicPartition> assignment() {
+        return assignment;
+    }
+
+    void requestStop(Duration drain) {
+        stopDeadline = System.nanoTime() + drain.toNanos();
+        stopRequested = true;
+    }
+
+    @Override
+    public void run() {
+        Throwable failure = null;
+        try {
+            consumer.subscribe(topics, new Listener());
+            while (!stopRequested) {
+                if (out.isClosed()) {   // the receiving side closed the channel: stop as close() would
+                    requestStop(settings.closeTimeout());
+                    break;
+                }
+                advanceAll();
+                maybeCommit(false);
+                dispatch();
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(undispatched.isEmpty()
+                        ? settings.pollTimeout() : Duration.ofMillis(1));
+                for (ConsumerRecord<byte[], byte[]> r : batch) accept(r);
+                updatePauses();
+            }
+            drain();
+        } catch (InterruptException | InterruptedException e) {
+            failure = new IllegalStateException("the Kafka source worker was interrupted", e);
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            try {
+                consumer.close(settings.closeTimeout());
+            } catch (RuntimeException e) {
+                if (failure == null) failure = e;
+            }
+            if (failure != null) out.fail(failure);
+            else out.close();
+            firstAssignment.countDown();
+        }
+        if (failure instanceof Error err) throw err;
+    }
+
+    /** Deserializes one polled record and queues it for dispatch (its partition may have been revoked since). */
+    private void accept(ConsumerRecord<byte[], byte[]> r) {
+        PartitionState state = owned.get(new TopicPartition(r.topic(), r.partition()));
+        if (state == null) return;   // revoked inside this very poll: the new owner reads it
+        K k = null;
+        V v = null;
+        RuntimeException error = null;
+        try {
+            k = r.key() == null ? null : keys.deserialize(r.topic(), r.headers(), r.key());
+            v = r.value() == null ? null : values.deserialize(r.topic(), r.headers(), r.value());
+        } catch (RuntimeException e) {
+            error = e;
+        }
+        var rec = new KafkaRecord<>(state, r.topic(), r.partition(), r.offset(), r.timestamp(), r.headers(),
+                r.key(), r.value(), k, v, error);
+        state.inFlight.addLast(rec);
+        state.undispatched++;
+        undispatched.addLast(rec);
+    }
+
+    /** Hands undispatched records to the channel; waits at most {@code dispatchWait} for room for the first. */
+    private void dispatch() throws InterruptedException {
+        boolean waited = false;
+        KafkaRecord<K, V> head;
+        while ((head = undispatched.peekFirst()) != null) {
+            boolean sent;
+            try {
+                sent = out.trySend(head);
+                if (!sent && !waited) {
+                    waited = true;
+                    sent = out.send(head, settings.dispatchWait());
+                }
+            } catch (ChannelClosedException e) {
+                // the receiving side closed the channel: nobody will process more, stop like close()
+                requestStop(settings.closeTimeout());
+                return;
+            }
+            if (!sent) return;
+            undispatched.pollFirst();
+            head.owner().undispatched--;
+        }
+    }
+
+    /** Pauses partitions with records waiting for room; resumes those without. */
+    private void updatePauses() {
+        Set<TopicPartition> toPause = new HashSet<>();
+        Set<TopicPartition> toResume = new HashSet<>();
+        for (PartitionState s : owned.values()) {
+            boolean waiting = s.undispatched > 0;
+            if (waiting && !paused.contains(s.partition)) toPause.add(s.partition);
+            else if (!waiting && paused.contains(s.partition)) toResume.add(s.partition);
+        }
+        if (!toPause.isEmpty()) {
+            consumer.pause(toPause);
+            paused.addAll(toPause);
+        }
+        if (!toResume.isEmpty()) {
+            consumer.resume(toResume);
+            paused.removeAll(toResume);
+        }
+    }
+
+    private void advanceAll() {
+        for (PartitionState s : owned.values()) s.advance();
+    }
+
+    /** Commits every moved commit point: asynchronously on the timer, synchronously when {@code sync}. */
+    private void maybeCommit(boolean sync) {
+        long now = System.nanoTime();
+        if (!sync && now - lastCommit < settings.commitInterval().toNanos()) return;
+        lastCommit = now;
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (PartitionState s : owned.values()) {
+            if (s.hasNewCommit()) offsets.put(s.partition, new OffsetAndMetadata(s.commitPoint));
+        }
+        commit(offsets, sync);
+    }
+
+    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets, boolean sync) {
+        if (offsets.isEmpty()) return;
+        Map<TopicPartition, PartitionState> states = new HashMap<>();
+        offsets.keySet().forEach(tp -> states.put(tp, owned.get(tp)));
+        offsets.forEach((tp, o) -> states.get(tp).committed = o.offset());
+        if (sync) {
+            try {
+                consumer.commitSync(offsets, settings.closeTimeout());
+            } catch (RuntimeException e) {
+                // the group moved on or the broker is away: the next owner re-reads (at-least-once)
+                states.values().forEach(s -> s.committed = -1);
+            }
+        } else {
+            consumer.commitAsync(offsets, (done, error) -> {
+                if (error != null) states.values().forEach(s -> s.committed = -1);   // retried on the next turn
+            });
+        }
+    }
+
+    /** After a stop request: pause everything, close the channel, wait for acknowledgements, commit. */
+    private void drain() {
+        for (KafkaRecord<K, V> r : undispatched) r.owner().undispatched--;
+        undispatched.clear();
+        out.close();
+        consumer.pause(consumer.assignment());
+        paused.addAll(consumer.assignment());
+        while (System.nanoTime() - stopDeadline < 0 && !allAcked()) {
+            consumer.poll(Duration.ofMillis(10));   // keeps the membership; commit callbacks run here
+        }
+        advanceAll();
+        maybeCommit(true);
+    }
+
+    private boolean allAcked() {
+        advanceAll();
+        for (PartitionState s : owned.values()) {
+            if (!s.inFlight.isEmpty()) return false;
+        }
+        return true;
+    }
+
+    /** Rebalance callbacks; Kafka calls them inside {@code poll}, on this worker. */
+    private final class Listener implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                PartitionState s = owned.get(tp);
+                if (s == null) continue;
+                s.advance();
+                if (s.hasNewCommit()) offsets.put(tp, new OffsetAndMetadata(s.commitPoint));
+            }
+            commit(offsets, true);
+            drop(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            drop(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) owned.putIfAbsent(tp, new PartitionState(tp));
+            if (stopRequested) {
+                consumer.pause(partitions);
+                paused.addAll(partitions);
+            }
+            assignment = Set.copyOf(owned.keySet());
+            firstAssignment.countDown();
+        }
+
+        private void drop(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                PartitionState s = owned.remove(tp);
+                if (s != null) s.revoked = true;
+                paused.remove(tp);
+            }
+            for (Iterator<KafkaRecord<K, V>> it = undispatched.iterator(); it.hasNext(); ) {
+                if (it.next().owner().revoked) it.remove();
+            }
+            assignment = Set.copyOf(owned.keySet());
+        }
+    }
+}
