@@ -23,19 +23,22 @@ import java.util.stream.IntStream;
  *
  * <pre>{@code
  * long sum = Pipeline.range(1, 51)                 // 1..50
- *         .map(x -> (long) x * x)                  // each stage is one worker
+ *         .map(x -> (long) x * x)                  // fused: one worker runs range, map, filter, fold
  *         .filter(x -> x % 2 == 1)
  *         .fold(0L, Long::sum)                     // a sink starts the run
  *         .await(Duration.ofSeconds(5));
  * }</pre>
  *
- * <p><b>Model.</b> Every stage runs on its own {@link dev.vela.worker.Worker} (one virtual thread; a
- * {@code mapPar(n)} stage on {@code n} of them, plus a dispatcher and a collector when ordered), and
- * consecutive stages are joined by a bounded {@link dev.vela.channel.Channel} of
- * {@link #DEFAULT_CAPACITY} elements, or of the capacity set by {@link #buffer(int)}. A slow stage
- * therefore slows everything upstream of it: memory is bounded by the channels' capacities plus one
- * element in each stage's hands (plus a group for {@code batch} and {@code n} in flight for
- * {@code mapPar}). Building a pipeline starts nothing; a sink ({@link #fold}, {@link #toList()},
+ * <p><b>Model.</b> Stages run on {@link dev.vela.worker.Worker}s (virtual threads) joined by bounded
+ * {@link dev.vela.channel.Channel}s. Synchronous stages ({@link #map}, {@link #filter}, {@link #flatMap},
+ * {@link #tap}, {@link #take}, {@link #drop}, {@link #takeWhile}) and the sinks are <em>fused</em>: they
+ * run on the worker of the stage before them, with no channel in between. A channel (of
+ * {@link #DEFAULT_CAPACITY}, or of the capacity set by {@link #buffer(int)}, the explicit asynchronous
+ * boundary) joins the workers: after a {@code buffer(n)}, around {@code mapPar(n)} ({@code n} workers,
+ * plus a dispatcher and a collector when ordered), {@code batch} and {@code throttle} (own worker each),
+ * and at fan-in and fan-out. A slow stage therefore slows everything upstream of it: memory is bounded
+ * by the channels' capacities plus one element in each worker's hands (plus a group for {@code batch}
+ * and {@code n} in flight for {@code mapPar}). Building a pipeline starts nothing; a sink ({@link #fold}, {@link #toList()},
  * {@link #forEach}, {@link #count()}, {@link #to}...) wires fresh channels and workers and returns the
  * running {@link PipelineRun}. A description can be run several times if its source can be read
  * several times (an {@code Iterable} can, a {@code Receiver} cannot).
@@ -288,6 +291,10 @@ public final class Pipeline<T> {
     /**
      * Sends each element to one of {@code n} branches chosen by its key:
      * {@code floorMod(key.apply(e).hashCode(), n)}; equal keys always go to the same branch, in order.
+     * Nothing is dropped: an element for a branch that has stopped (a {@code take} on that branch) fails
+     * the run with an {@link IllegalStateException} naming the branch, unless the stream as a whole is
+     * wanted no more (a stage that every branch flows into stopped, such as a {@code take} after the
+     * merge), in which case the partition ends.
      *
      * @param n   how many branches, at least 1
      * @param key the key of an element; must not return null
@@ -436,18 +443,19 @@ public final class Pipeline<T> {
     }
 
     /**
-     * Sets the capacity of the channel that carries this stream to the next stage (default
-     * {@link #DEFAULT_CAPACITY}). Adds no worker.
+     * An asynchronous boundary: this stream reaches the next stage through a channel of capacity
+     * {@code n}, and that stage runs on its own worker (it is not fused onto this one). Use it to let a
+     * slow stage overlap with its upstream; {@code buffer(DEFAULT_CAPACITY)} gives the default edge.
      *
      * @param n the capacity, at least 1
-     * @return the same stream with that buffer
+     * @return the same stream, through a channel of {@code n}
      */
     public Pipeline<T> buffer(int n) {
         return new Pipeline<>(node, port, positive(n, "buffer capacity"), true);
     }
 
     /**
-     * Calls {@code action} on each element as it passes (logging, metrics), on the stage's own worker.
+     * Calls {@code action} on each element as it passes (logging, metrics), on the worker that runs this (fused) stage.
      *
      * @param action the action
      * @return the same elements
