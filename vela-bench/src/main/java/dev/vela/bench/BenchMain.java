@@ -58,6 +58,7 @@ public final class BenchMain {
             UnboundedBench.class, SpscBench.class, MpscBench.class, ChainBench.class,  // the seed's throughput rows
             SpawnLatencyBench.class, MemoryBench.class,                                 // the seed's spawn and memory rows
             RendezvousBench.class, PairsBench.class, SelectBench.class, AsyncBench.class, WorkerSpawnBench.class,
+            PipelineBench.class,                                                        // issue 7: pipelines vs Pekko Streams
             GoBench.class);                                                             // the optional Go column
 
     /** The plain-Java benchmarks of {@link #BENCHMARKS}, each run as one case by {@link #runPlain}. */
@@ -302,7 +303,14 @@ public final class BenchMain {
                     .filter(m -> m.isAnnotationPresent(Benchmark.class))
                     .sorted(Comparator.comparing(Method::getName)).toArray(Method[]::new);
             if (methods.length == 0) throw new IllegalStateException(type.getName() + " has no @Benchmark method and is not plain");
-            for (Method m : methods) expand(type, m.getName(), params, 0, new LinkedHashMap<>(), cases);
+            for (Method m : methods) {
+                List<Field> all = new ArrayList<>(params);   // plus the @Params of the @State classes it takes
+                for (Class<?> state : m.getParameterTypes()) {
+                    if (!state.isAnnotationPresent(org.openjdk.jmh.annotations.State.class)) continue;
+                    Arrays.stream(state.getDeclaredFields()).filter(f -> f.isAnnotationPresent(Param.class)).forEach(all::add);
+                }
+                expand(type, m.getName(), all, 0, new LinkedHashMap<>(), cases);
+            }
         }
         cases.removeIf(BenchMain::skipped);
         return cases;
@@ -311,10 +319,12 @@ public final class BenchMain {
     /**
      * Combinations of @Param values that {@code ./vela bench} leaves out to keep the default run under
      * 5 minutes: a biased select over one clause has nothing to be biased about (fair vs biased is
-     * measured with two clauses). Plain JMH still runs them.
+     * measured with two clauses); unordered {@code mapPar} is a Vela variant with no ordered peer to beat
+     * (the ordered one is compared). Plain JMH still runs them.
      */
     static boolean skipped(Case c) {
-        return c.type() == SelectBench.class && c.method().equals("oneClause") && c.impl().equals("vela-biased");
+        return c.type() == SelectBench.class && c.method().equals("oneClause") && c.impl().equals("vela-biased")
+                || c.type() == PipelineBench.class && c.impl().equals("velaUnordered");
     }
 
     private static void expand(Class<?> type, String method, List<Field> params, int i,

@@ -83,6 +83,10 @@ final class Report {
             case "AsyncBench.pingPong" -> "async ping-pong, capacity 1 each way (no thread blocked)";
             case "WorkerSpawnBench.fromPlatform" -> "spawn + join from a platform thread";
             case "WorkerSpawnBench.fromVirtual" -> "spawn + join from a virtual thread";
+            case "PipelineBench.map5" -> String.format(Locale.ROOT, "pipeline: range → 5 × map → fold, %,d elements",
+                    PipelineBench.MAP_N);
+            case "PipelineBench.mapPar4" -> String.format(Locale.ROOT, "pipeline: range → mapPar(4) (≈ 0.2 µs of work) → fold, %,d elements",
+                    PipelineBench.PAR_N);
             default -> c.scenario();
         };
     }
@@ -97,6 +101,9 @@ final class Report {
             case "vela" -> isSpawn(c) ? "Vela Worker.spawn + join" : select ? "Vela select (fair)"
                     : async ? "Vela sendAsync/receiveAsync" : "Vela";
             case "vela-biased" -> "Vela selectBiased";
+            case "velaUnordered" -> "Vela mapParUnordered";
+            case "parallelStream" -> "Java parallel stream";
+            case "pekko" -> c.type() == PipelineBench.class ? "Pekko Streams 1.7.0" : c.impl();
             case "jox" -> select ? "Jox 1.0.1 select" : "Jox 1.0.1";
             case "cf" -> "CompletableFuture hand-off";
             case "abq" -> "ArrayBlockingQueue";
@@ -122,14 +129,15 @@ final class Report {
 
     static String unit(Case c) {
         return isMemory(c) ? "bytes/message (Vela unbounded; table at the end)" : isSpawn(c) ? "spawn+join/s"
-                : isAsync(c) ? "round trips/s" : "msg/s";
+                : isAsync(c) ? "round trips/s" : c.type() == PipelineBench.class ? "elements/s" : "msg/s";
     }
 
     static boolean isAsync(Case c) { return c.type() == AsyncBench.class; }
 
     /** The score's unit in a table header. */
     static String tableUnit(Case c) {
-        return isSpawn(c) ? "spawn+join/s (µs each)" : isAsync(c) ? "round trips/s" : "messages/s";
+        return isSpawn(c) ? "spawn+join/s (µs each)" : isAsync(c) ? "round trips/s"
+                : c.type() == PipelineBench.class ? "elements/s" : "messages/s";
     }
 
     /** Vela itself or a variant of it ({@code vela-biased}): never a "peer" in the best-peer summary. */
