@@ -150,6 +150,16 @@ public final class KafkaSource<K, V> implements AutoCloseable {
         }
     }
 
+    /** Records polled but waiting for room in the channel (published after each poll; for tests). */
+    int waitingForRoom() {
+        return loop.waitingForRoom;
+    }
+
+    /** Partitions paused for backpressure (published after each poll; for tests). */
+    Set<TopicPartition> pausedPartitions() {
+        return loop.pausedView;
+    }
+
     /** @return whether the source's worker has ended (closed or failed) */
     public boolean isClosed() {
         return worker.isDone();

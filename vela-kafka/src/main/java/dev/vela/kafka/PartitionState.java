@@ -26,8 +26,6 @@ final class PartitionState {
     long commitPoint = -1;
     /** Worker only. The last commit point handed to a commit; -1: none. */
     long committed = -1;
-    /** Worker only. Records polled but not yet in the channel (they hold the partition paused). */
-    int undispatched;
     /** Written by the worker on revocation, read by anyone: acknowledgements are then ignored. */
     volatile boolean revoked;
 

@@ -34,9 +34,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  *   <li><b>commit</b> (every {@code commitInterval}): {@code commitAsync} of every moved commit point;</li>
  *   <li><b>dispatch</b>: hand undispatched records to the bounded channel in poll order. When the channel
  *       is full the first waits at most {@code dispatchWait}; the records left over stay in
- *       {@code undispatched} and their partitions are <b>paused</b>, so the consumer fetches nothing
- *       more for them (backpressure reaches the broker) while {@code poll} still keeps the group
- *       membership alive; a partition is resumed when its last undispatched record is in the channel;</li>
+ *       {@code undispatched} and the owned partitions are <b>paused</b>, so the consumer fetches
+ *       nothing more (backpressure reaches the broker, at most one poll of records is held back) while
+ *       {@code poll} still keeps the group membership alive; they are resumed once every waiting
+ *       record is in the channel;</li>
  *   <li><b>poll</b>, waiting at most {@code pollTimeout} (briefly when records are waiting for room);
  *       deserialize each record with the user's deserializers (a failure is kept in the record).</li>
  * </ol>
@@ -67,6 +68,10 @@ final class SourceLoop<K, V> implements Runnable {
     private final Set<TopicPartition> paused = new HashSet<>();
     /** Published copy of {@code owned.keySet()} for {@link KafkaSource#assignment()}. */
     private volatile Set<TopicPartition> assignment = Set.of();
+    /** Published after each poll for tests and monitoring: records waiting for room in the channel. */
+    volatile int waitingForRoom;
+    /** Published after each poll: the partitions paused for backpressure. */
+    volatile Set<TopicPartition> pausedView = Set.of();
     /** Counted down once the first assignment (even an empty one) arrived. */
     final CountDownLatch firstAssignment = new CountDownLatch(1);
     /** 0 = running; otherwise the System.nanoTime() deadline of the drain. Written by close, read by the worker. */
@@ -145,7 +150,6 @@ final class SourceLoop<K, V> implements Runnable {
         var rec = new KafkaRecord<>(state, r.topic(), r.partition(), r.offset(), r.timestamp(), r.headers(),
                 r.key(), r.value(), k, v, error);
         state.inFlight.addLast(rec);
-        state.undispatched++;
         undispatched.addLast(rec);
     }
 
@@ -168,27 +172,31 @@ final class SourceLoop<K, V> implements Runnable {
             }
             if (!sent) return;
             undispatched.pollFirst();
-            head.owner().undispatched--;
         }
     }
 
-    /** Pauses partitions with records waiting for room; resumes those without. */
+    /**
+     * While records wait for room, pauses every owned partition (the channel is shared: a record fetched
+     * now from any partition would have to wait too, so at most one poll's worth is ever held back);
+     * resumes them all once everything waiting is in the channel.
+     */
     private void updatePauses() {
-        Set<TopicPartition> toPause = new HashSet<>();
-        Set<TopicPartition> toResume = new HashSet<>();
-        for (PartitionState s : owned.values()) {
-            boolean waiting = s.undispatched > 0;
-            if (waiting && !paused.contains(s.partition)) toPause.add(s.partition);
-            else if (!waiting && paused.contains(s.partition)) toResume.add(s.partition);
+        boolean waiting = !undispatched.isEmpty();
+        Set<TopicPartition> change = new HashSet<>();
+        for (TopicPartition tp : owned.keySet()) {
+            if (waiting != paused.contains(tp)) change.add(tp);
         }
-        if (!toPause.isEmpty()) {
-            consumer.pause(toPause);
-            paused.addAll(toPause);
+        if (!change.isEmpty()) {
+            if (waiting) {
+                consumer.pause(change);
+                paused.addAll(change);
+            } else {
+                consumer.resume(change);
+                paused.removeAll(change);
+            }
+            pausedView = Set.copyOf(paused);
         }
-        if (!toResume.isEmpty()) {
-            consumer.resume(toResume);
-            paused.removeAll(toResume);
-        }
+        waitingForRoom = undispatched.size();
     }
 
     private void advanceAll() {
@@ -228,7 +236,6 @@ final class SourceLoop<K, V> implements Runnable {
 
     /** After a stop request: pause everything, close the channel, wait for acknowledgements, commit. */
     private void drain() {
-        for (KafkaRecord<K, V> r : undispatched) r.owner().undispatched--;
         undispatched.clear();
         out.close();
         consumer.pause(consumer.assignment());

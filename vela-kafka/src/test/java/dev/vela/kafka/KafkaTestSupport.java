@@ -70,6 +70,16 @@ final class KafkaTestSupport {
         return out;
     }
 
+    /** Reads a topic from the beginning until it holds {@code distinct} distinct values or the timeout; returns every record. */
+    static List<ConsumerRecord<String, String>> readDistinct(String bootstrap, String topic, int distinct, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ConsumerRecord<String, String>> all;
+        do {
+            all = readAll(bootstrap, topic, Integer.MAX_VALUE, Duration.ofMillis(1500));
+        } while (all.stream().map(ConsumerRecord::value).distinct().count() < distinct && System.nanoTime() < deadline);
+        return all;
+    }
+
     /** The group's committed offsets for {@code topic}'s partitions (missing = never committed). */
     static Map<TopicPartition, OffsetAndMetadata> committed(TestBroker broker, String group) {
         try (var admin = broker.admin()) {
