@@ -11,30 +11,46 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One actor: its reference, its context, its virtual thread and its message loop.
+ * One actor: its reference, its context, and the loop that runs it on demand.
  *
- * <p>Implementation overview. Each cell owns one virtual thread that runs {@link #loop()}: take a
- * message from the mailbox (a Vela channel, {@link MailboxQueue}), hand it to the current
- * {@link Actor} instance, repeat. Lifecycle and supervision travel as {@link SysMsg}s on a separate
- * Treiber stack ({@link #sysHead}), which the loop drains before every message, so a stop or a
- * directive overtakes ordinary messages and no mailbox policy can drop one. A system message must be
- * able to wake a thread blocked on the mailbox without a second channel per actor (memory), so the
- * pusher interrupts the thread, but only while the loop is in {@link #blocking} (the wake protocol on
- * {@link #waitState}); channel operations promise that an interrupted receive took nothing.
+ * <p>Implementation overview. An idle actor holds no thread (Akka/Pekko's dispatcher model on
+ * virtual threads). Whoever gives it work (a tell into its mailbox, a {@link SysMsg}) then calls
+ * {@link #signal()}: if the actor is {@link #IDLE} the caller moves it to {@link #RUNNING} by CAS and
+ * starts a new virtual thread running {@link #run()}; if a runner is already active, the caller at
+ * most marks it {@link #NOTIFIED}. The runner processes messages one at a time until it finds
+ * nothing to do, spins briefly ({@link #IDLE_SPINS}), then tries {@code RUNNING → IDLE} by CAS and
+ * ends. If a caller marked it {@code NOTIFIED} since it last looked, that CAS fails: the runner clears
+ * the mark and looks again. No wake-up is lost: work added before a caller saw {@code NOTIFIED} is
+ * found by the look that follows the runner's clearing of it, and work added after the runner went
+ * {@code IDLE} makes its caller start a new runner. At most one runner exists: only the
+ * {@code IDLE → RUNNING} CAS starts one, and only a runner leaves {@code RUNNING}/{@code NOTIFIED}.
+ * Unlike Akka's "set idle, then re-check the mailbox", this needs no emptiness test on the channel.
+ *
+ * <p>The mailbox is a Vela channel ({@link MailboxQueue}); the runner only {@code poll}s it. Lifecycle
+ * and supervision travel as {@link SysMsg}s on a separate Treiber stack ({@link #sysHead}), drained
+ * before every message, so a stop or a directive overtakes ordinary messages and no mailbox policy can
+ * drop one. A runner keeps its thread while it must wait (suspended for a directive or a restart
+ * backoff, or selecting over channels it {@linkplain #listen listens} to); a system message wakes such
+ * a waiting runner by interrupting it, only while it is inside {@link #blocking} (the wake protocol on
+ * {@link #waitState}; channel operations promise that an interrupted receive took nothing).
  *
  * <p>Supervision follows Akka classic and Erlang: a failing actor suspends itself and sends
- * {@code Failed} to its parent; the parent's thread asks its strategy for a directive and sends
+ * {@code Failed} to its parent; the parent's runner asks its strategy for a directive and sends
  * {@code Resume}/{@code Restart}/{@code Stop} to the affected children (see {@link Supervision}).
  * A restart waits out its backoff in the suspended state, still answering system messages.
  *
- * <p>States (thread-confined unless said otherwise): running ⇄ suspended (awaiting a directive, or a
- * pending restart until {@link #restartAt}) → terminated. {@link #stopRequested} (volatile) is set by
- * {@link #stop()} before anything else, and from then on no message's processing begins.
+ * <p>Actor states (runner-confined unless said otherwise): running ⇄ suspended (awaiting a directive,
+ * or a pending restart until {@link #restartAt}) → terminated. {@link #stopRequested} (volatile) is set
+ * by {@link #stop()} before anything else, and from then on no message's processing begins.
+ * "Runner-confined" fields are touched by one runner at a time, and each runner's writes
+ * happen-before the next runner's reads: the old runner's release CAS to {@code IDLE}, the starter's
+ * CAS from {@code IDLE}, and {@code Thread.start}.
  *
  * @param <M> the message type
  */
@@ -42,27 +58,47 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     private static final System.Logger LOG = System.getLogger("dev.vela.actor");
     private static final VarHandle SYS;
     private static final VarHandle WAIT;
+    private static final VarHandle STATE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             SYS = l.findVarHandle(ActorCell.class, "sysHead", SysMsg.class);
             WAIT = l.findVarHandle(ActorCell.class, "waitState", int.class);
+            STATE = l.findVarHandle(ActorCell.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** Marks a closed system stack: set once, by the actor's thread, when it has terminated. */
+    /** Starts runners: unnamed virtual threads (a name would cost a string per run). */
+    private static final ThreadFactory RUNNERS = Thread.ofVirtual().factory();
+
+    /**
+     * How many times a runner that found nothing to do yields ({@link Thread#yield()}) and looks for
+     * new work before it goes idle: a message that comes within that window is processed without
+     * starting a thread. {@code -Dvela.actor.idleSpins=N} overrides it (see docs/adr, actors on demand).
+     */
+    static final int IDLE_SPINS = Integer.getInteger("vela.actor.idleSpins", 4);
+
+    // Scheduling states (field state). Who moves them:
+    //   IDLE -> RUNNING     a signaller, by CAS; it then starts a runner (the only way one starts)
+    //   RUNNING -> NOTIFIED a signaller, by CAS: work arrived since the runner last looked
+    //   NOTIFIED -> RUNNING the runner, before it looks again
+    //   RUNNING -> IDLE     the runner, by CAS, as its very last action
+    //   any -> TERMINATED   the runner that terminated the actor; final
+    private static final int IDLE = 0, RUNNING = 1, NOTIFIED = 2, TERMINATED = 3;
+
+    /** Marks a closed system stack: set once, by the actor's runner, when it has terminated. */
     private static final SysMsg CLOSED = new SysMsg.Closed();
     /** Select result meaning "nothing to process, go round the loop again". */
     private static final Object WAKE = new Object();
 
-    // Wake protocol states. Only the actor thread sets WAITING (before it blocks) and RUNNING (after);
-    // only a pusher moves WAITING -> WAKING (CAS), interrupts, and then sets WOKEN. The actor, leaving
+    // Wake protocol states. Only the runner sets WAITING (before it blocks) and RUNNING (after);
+    // only a pusher moves WAITING -> WAKING (CAS), interrupts, and then sets WOKEN. The runner, leaving
     // its wait, CASes WAITING -> RUNNING; if that fails it spins while WAKING, then clears the
-    // interrupt. So an interrupt is only ever delivered while the actor is inside blocking().
-    private static final int RUNNING = 0, WAITING = 1, WAKING = 2, WOKEN = 3;
+    // interrupt. So an interrupt is only ever delivered while the runner is inside blocking().
+    private static final int W_RUNNING = 0, WAITING = 1, WAKING = 2, WOKEN = 3;
 
     // ---- fixed at construction
     final ActorSystem system;
@@ -70,19 +106,26 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     private final String name;
     private final Supplier<? extends Actor<M>> factory;
     final MailboxQueue<M> mailbox;
-    final Thread thread;                       // this actor's virtual thread; started by start()
     private final CompletableFuture<Terminated> termination = new CompletableFuture<>();
 
     // ---- shared between threads
+    private volatile int state = RUNNING;      // IDLE/RUNNING/NOTIFIED/TERMINATED; CAS via STATE. Starts RUNNING: spawn starts the first runner
     private volatile SysMsg sysHead;           // newest first; CAS via SYS; CLOSED once terminated
-    private volatile int waitState;            // RUNNING/WAITING/WAKING/WOKEN; CAS via WAIT
+    private volatile int waitState;            // W_RUNNING/WAITING/WAKING/WOKEN; CAS via WAIT
     private volatile boolean stopRequested;    // set once; no message processing begins afterwards
     /** Live children in spawn order; guarded by {@code synchronized (this)} (the guardian spawns from any thread). */
     private final Supervision supervision = new Supervision(this);
     /** Written before {@link #sysHead} becomes CLOSED; read by whoever finds it CLOSED. */
     private Terminated terminatedNotice;
+    /**
+     * The current runner's thread while it runs (for checkOwnThread and the wake interrupt), null while
+     * idle so that an idle actor keeps no dead thread reachable. Plain: written only by the runner; a
+     * pusher reads it only after seeing WAITING, which the runner wrote after it.
+     */
+    private Thread runner;
 
-    // ---- confined to the actor's thread
+    // ---- runner-confined (see the class comment)
+    private boolean started;                   // the first runner has created the instance (or skipped it: stopped first)
     private Actor<M> actor;                    // the current instance; null before start and after a failed creation
     private boolean suspended;                 // failed and awaiting a directive, or waiting to restart
     private Throwable pendingRestart;          // non-null: restart at restartAt with this cause
@@ -100,12 +143,11 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         this.name = name;
         this.factory = factory;
         this.mailbox = mailbox;
-        this.thread = Thread.ofVirtual().unstarted(this::run);
     }
 
     static ActorCell<Void> guardian(ActorSystem system, Supplier<? extends Actor<Void>> factory) {
         ActorCell<Void> g = new ActorCell<>(system, null, "user", factory, Mailbox.<Void>unbounded().create());
-        g.thread.start();
+        g.startRunner();
         return g;
     }
 
@@ -126,22 +168,23 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     @Override
     public void tell(M message) {
         Objects.requireNonNull(message, "message");
-        if (stopRequested) {
-            deadLetter(message, DeadLetter.Reason.RECIPIENT_STOPPED);
-            return;
-        }
-        mailbox.offer(message, this);
+        deliver(message);
     }
 
     @Override
     public <R> CompletableFuture<R> ask(Function<? super ActorRef<R>, ? extends M> request, Duration timeout) {
-        return PromiseRef.ask(system, this, request, timeout, m -> {
-            if (stopRequested) {
-                deadLetter(m, DeadLetter.Reason.RECIPIENT_STOPPED);
-                return false;
-            }
-            return mailbox.offer(m, this);
-        });
+        return PromiseRef.ask(system, this, request, timeout, this::deliver);
+    }
+
+    /** Puts a message in the mailbox and makes sure a runner will see it; false if it became a dead letter. */
+    private boolean deliver(M message) {
+        if (stopRequested) {
+            deadLetter(message, DeadLetter.Reason.RECIPIENT_STOPPED);
+            return false;
+        }
+        if (!mailbox.offer(message, this)) return false;
+        signal();
+        return true;
     }
 
     @Override
@@ -209,7 +252,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
             }
             supervision.add(child); // throws IllegalArgumentException if the name is taken
         }
-        child.thread.start();
+        child.startRunner();
         return child;
     }
 
@@ -260,10 +303,56 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     }
 
     private void checkOwnThread(String op) {
-        if (Thread.currentThread() != thread) {
+        if (Thread.currentThread() != runner) {
             throw new IllegalStateException(op + " must be called from the actor's own thread (" + path()
                     + "), not from " + Thread.currentThread());
         }
+    }
+
+    // =====================================================================================
+    // Scheduling: signal, start, go idle
+    // =====================================================================================
+
+    /**
+     * New work (a message or a system message) has been made visible: make sure a runner will see it.
+     * Cheap while a runner is active and already notified: one volatile read.
+     */
+    private void signal() {
+        int s = state;
+        while (true) {
+            if (s == NOTIFIED || s == TERMINATED) return;
+            if (s == IDLE) {
+                if (STATE.compareAndSet(this, IDLE, RUNNING)) {
+                    startRunner();
+                    return;
+                }
+            } else if (STATE.compareAndSet(this, RUNNING, NOTIFIED)) {
+                return;
+            }
+            s = state;
+        }
+    }
+
+    /** Called only by whoever moved the state to RUNNING from IDLE (or by spawn, for the first run). */
+    private void startRunner() {
+        RUNNERS.newThread(this::run).start();
+    }
+
+    /**
+     * The runner found nothing to do: yield a few times watching for new work, then go idle.
+     *
+     * @return {@code true} if the actor is now idle (the caller must end at once and touch nothing);
+     *         {@code false} if new work was signalled (the notification is cleared; look again)
+     */
+    private boolean goIdle() {
+        for (int i = IDLE_SPINS; i > 0 && state == RUNNING; i--) Thread.yield();
+        if (state == RUNNING) {
+            runner = null;
+            if (STATE.compareAndSet(this, RUNNING, IDLE)) return true;
+            runner = Thread.currentThread();
+        }
+        state = RUNNING; // was NOTIFIED; only signallers move RUNNING -> NOTIFIED again, after this write
+        return false;
     }
 
     // =====================================================================================
@@ -282,8 +371,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
             s.next = h;
             if (SYS.compareAndSet(this, h, s)) break;
         }
+        signal();
         if (waitState == WAITING && WAIT.compareAndSet(this, WAITING, WAKING)) {
-            thread.interrupt();
+            runner.interrupt();
             waitState = WOKEN;
         }
         return true;
@@ -304,9 +394,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         } catch (InterruptedException wokenUp) {
             // a system message arrived (or a stray interrupt): go round the loop
         } finally {
-            if (!WAIT.compareAndSet(this, WAITING, RUNNING)) {
+            if (!WAIT.compareAndSet(this, WAITING, W_RUNNING)) {
                 while (waitState == WAKING) Thread.onSpinWait(); // the pusher is between its CAS and interrupt()
-                waitState = RUNNING;
+                waitState = W_RUNNING;
             }
             Thread.interrupted(); // never let a wake-up interrupt reach user code
         }
@@ -317,21 +407,28 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     // The loop
     // =====================================================================================
 
+    /** One runner: from a start by {@link #signal()} (or spawn) until the actor goes idle or terminates. */
     private void run() {
+        runner = Thread.currentThread();
         try {
-            if (!stopRequested) {
-                try {
-                    actor = newInstance();
-                    actor.preStart();
-                } catch (Throwable t) {
-                    fail(t);
+            if (!started) {
+                started = true;
+                if (!stopRequested) {
+                    try {
+                        actor = newInstance();
+                        actor.preStart();
+                    } catch (Throwable t) {
+                        fail(t);
+                    }
                 }
             }
-            loop();
+            if (loop()) return; // idle: another runner may already be running; touch nothing
         } catch (Throwable bug) {
             LOG.log(System.Logger.Level.ERROR, "actor " + path() + " crashed in its loop", bug);
             if (!terminated) terminate(bug);
         }
+        runner = null;
+        state = TERMINATED; // no runner ever starts again
     }
 
     private Actor<M> newInstance() {
@@ -344,7 +441,12 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         return a;
     }
 
-    private void loop() {
+    /**
+     * Processes until there is nothing to do.
+     *
+     * @return {@code true} when the actor went idle, {@code false} when it terminated
+     */
+    private boolean loop() {
         while (!terminated) {
             if (sysHead != null) {
                 processSystemMessages();
@@ -352,16 +454,19 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
                 waitWhileSuspended();
             } else if (deferredNotices != null && !deferredNotices.isEmpty()) {
                 deliverNotice(deferredNotices.removeFirst());
-            } else {
-                M m = listened == null ? nextFromMailbox() : nextFromSelect();
+            } else if (listened != null) {
+                M m = nextFromSelect(); // keeps the thread while listening: it blocks in select
                 if (m != null) process(m);
+            } else {
+                M m = mailbox.poll();
+                if (m != null) {
+                    process(m);
+                } else if (goIdle()) {
+                    return true;
+                }
             }
         }
-    }
-
-    private M nextFromMailbox() {
-        M m = mailbox.poll();
-        return m != null ? m : blocking(mailbox::take);
+        return false;
     }
 
     @SuppressWarnings("unchecked")

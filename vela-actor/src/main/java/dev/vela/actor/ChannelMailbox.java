@@ -89,15 +89,6 @@ final class ChannelMailbox<M> extends MailboxQueue<M> {
     }
 
     @Override
-    M take() throws InterruptedException {
-        try {
-            return rx.receive();
-        } catch (ChannelClosedException drained) {
-            return null;
-        }
-    }
-
-    @Override
     <R> SelectClause<R> loopClause(Function<? super M, ? extends R> fn, Supplier<? extends R> wake) {
         return rx.onReceiveOrClosed(fn, wake);
     }

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 /**
  * One actor's mailbox, as the actor's cell uses it. Senders call {@link #offer}; only the actor's own
- * thread calls {@link #poll}, {@link #take} and the clauses (a {@code DROP_OLDEST} sender may also take
+ * runner calls {@link #poll} and the clauses (a {@code DROP_OLDEST} sender may also take
  * the oldest message to drop it).
  *
  * <p>Contract: after {@link #close()} returns, no {@link #offer} succeeds; every message that was
@@ -27,14 +27,6 @@ abstract sealed class MailboxQueue<M> permits ChannelMailbox, PriorityMailbox {
 
     /** The next message, or {@code null} if none now (or closed and drained). Never blocks. */
     abstract M poll();
-
-    /**
-     * Blocks for the next message.
-     *
-     * @return the message, or {@code null} once closed and drained (or on a spurious wake-up)
-     * @throws InterruptedException if interrupted while waiting (nothing was taken)
-     */
-    abstract M take() throws InterruptedException;
 
     /**
      * A clause for the actor's own loop: yields {@code fn(message)}, or {@code wake.get()} when the loop

@@ -15,8 +15,9 @@ import java.util.function.Supplier;
  * <p>Implementation overview. vela-core has no priority channel, so the heap holds the messages and
  * a {@code Channel.bounded(1)} carries only "something arrived" tokens. A sender adds its message
  * under the lock, then {@code trySend}s a token; if the slot is full a token is already pending,
- * which is enough. The actor polls the heap until it is empty and only then waits for a token.
- * No wake-up is lost: a message added after the actor's last empty poll is followed by a
+ * which is enough. The actor's runner usually just polls the heap (it is started on demand, see
+ * {@link ActorCell}); only a runner that selects over its mailbox and {@linkplain ActorContext#listen
+ * listened} channels waits for a token, after polling the heap empty. No wake-up is lost: a message added after the actor's last empty poll is followed by a
  * {@code trySend} that either fills the empty slot or finds a token the actor has not yet taken.
  * Stale tokens only cause an extra empty poll. Ties are broken by an arrival sequence number, so
  * equal messages (and so those of one sender) come out FIFO.
@@ -65,28 +66,6 @@ final class PriorityMailbox<M> extends MailboxQueue<M> {
             return e == null ? null : e.message();
         } finally {
             lock.unlock();
-        }
-    }
-
-    private boolean isClosed() {
-        lock.lock();
-        try {
-            return closed;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    M take() throws InterruptedException {
-        while (true) {
-            M m = poll();
-            if (m != null || isClosed()) return m;
-            try {
-                wake.receiver().receive();
-            } catch (ChannelClosedException closedMeanwhile) {
-                // loop: poll what is left, then report closed
-            }
         }
     }
 
