@@ -2,4 +2,5 @@
 module dev.vela.examples {
     requires dev.vela.core;
     requires dev.vela.actor;
+    requires dev.vela.pipeline;
 }

@@ -37,6 +37,7 @@ public final class Examples {
         m.put("rendezvous", RendezvousExample::main);
         m.put("select", SelectExample::main);
         m.put("pipeline", PipelineExample::main);
+        m.put("pipelines", PipelinesExample::main);
         m.put("actors", ActorsExample::main);
         return m;
     }

@@ -36,6 +36,8 @@ class ExamplesTest {
             "select", List.of("selected [alert: storm warning, news: rain tomorrow]", "nothing within 20 ms",
                     "async got: sunny", "permit delivered: built after the reservation"),
             "pipeline", List.of("sum of squares 1..50 = 42925"),
+            "pipelines", List.of("sum of squares 1..50 = 42925", "merged 12 elements, sum = 660",
+                    "failed: bad element 1; workers left: 0"),
             "actors", List.of("count = 55", "restarted after: boom", "after restart = 1", "dead letters: 1"));
 
     static synchronized String run(Examples.Program p) throws Exception {
