@@ -142,10 +142,10 @@ class PipelineStagesTest {
     }
 
     @Test
-    void bufferChangesTheEdgeCapacityAndAddsNoWorker() throws Exception {
+    void bufferIsAnAsyncBoundaryBetweenWorkers() throws Exception {
         PipelineRun<Long> run = Pipeline.from(upTo(10)).buffer(1).map(x -> x).buffer(3).count();
         assertEquals(10L, run.await(LONG));
-        assertEquals(3, run.workers().size(), "source, map, sink");
+        assertEquals(3, run.workers().size(), "source | map | sink: two boundaries");
     }
 
     @Test
