@@ -55,6 +55,8 @@ final class AsyncOp<T> extends CompletableFuture<T> {
     private volatile int phase = RUNNING;
     /** The waiter of the current wait; written by the owner before phase becomes WAITING. */
     private AsyncWaiter current;
+    /** Whether this operation has already been counted as one that waited (owner only; plain). */
+    private boolean waited;
 
     private AsyncOp(ChannelCore<?> channel, Object element) {
         this.channel = channel;
@@ -151,6 +153,10 @@ final class AsyncOp<T> extends CompletableFuture<T> {
                 }
             }
             AsyncWaiter w = new AsyncWaiter(this, element);
+            if (!waited) {                                         // metrics: this operation had to wait
+                waited = true;
+                if (element != null) channel.countSendWaited(); else channel.countReceiveWaited();
+            }
             current = w;
             queue().add(w);
             boolean ready = element != null ? channel.sendReady() : channel.receiveReady();

@@ -34,11 +34,30 @@ import java.lang.invoke.VarHandle;
  * receiver that has already claimed it waits for that receiver instead of reporting "full"
  * (and symmetrically for receivers), as JCTools' strict {@code poll} does. Capacity need not be a
  * power of two. The tail carries the closed bit (see {@link Cursors}).
+ *
+ * <h2>Overflow policies (docs/adr/0021-overflow-policies-and-channel-builder.md)</h2>
+ * Only the "full" branch of {@link #offer} looks at the policy, so a SUSPEND channel's fast path is
+ * unchanged. {@link Overflow#DROP_NEWEST} answers {@link #DROPPED} where SUSPEND answers FULL (a
+ * linearizable "full", so the drop is linearizable too). {@link Overflow#DROP_OLDEST} is
+ * <em>add, then trim</em> (as Kotlin's conflated channels do): the sender claims its tail position
+ * {@code t} although {@code t - head = n}, then, like a receiver, claims and discards head positions
+ * until {@code t - head < n}, then waits for the slot of {@code t} to be released (by whoever took
+ * position {@code t - n}: a receiver or a trimmer) and publishes. The send takes effect at its tail
+ * claim: from then on every position {@code h} with {@code tail - h > n} is <em>displaced</em>, and a
+ * receiver that reaches a displaced position discards it too (it reads tail before its head CAS;
+ * the CAS validates that {@code h} was still the head at that read), so nobody can receive a value
+ * that a send accepted earlier has displaced. (Lincheck found the first version, in which a receiver
+ * could rescue a displaced value after a close had completed: OverflowLincheckTest.) Every discarded value is given to
+ * {@code onUndelivered} after the publication, outside the window in which receivers wait for it.
+ * Several trimming senders may discard for one another; each head position is claimed by exactly
+ * one CAS, so every value is either received or discarded, exactly once.
  */
 final class BoundedChannel<T> extends BufferChannel<T> {
     private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final int capacity;
+    /** The overflow policy (final); only read on the full branch of {@link #offer}. */
+    private final Overflow overflow;
     /** capacity - 1 when capacity is a power of two, else -1 (then positions are mapped with %). */
     private final int mask;
     /** Slot elements: written before seq becomes odd, read and cleared before seq moves to the next lap. */
@@ -48,8 +67,14 @@ final class BoundedChannel<T> extends BufferChannel<T> {
     private final Cursors cursors = new Cursors();
 
     BoundedChannel(int capacity) {
+        this(capacity, Options.DEFAULT);
+    }
+
+    BoundedChannel(int capacity, Options options) {
+        super(options);
         if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
         this.capacity = capacity;
+        this.overflow = options.overflow();
         this.mask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
         this.items = new Object[capacity];
         this.seqs = new long[capacity];
@@ -76,10 +101,55 @@ final class BoundedChannel<T> extends BufferChannel<T> {
                     return OK;
                 }
             } else if (d < 0) {
-                if (t - c.head() >= capacity) return FULL;          // n positions claimed: full
+                if (t - c.head() >= capacity) {                     // n positions claimed: full
+                    if (overflow == Overflow.SUSPEND) return FULL;
+                    if (overflow == Overflow.DROP_NEWEST) return DROPPED;
+                    if (c.casTail(t, t + 1)) {                       // DROP_OLDEST: claim anyway, then trim
+                        addThenTrim(t, e);
+                        return OK;
+                    }
+                    continue;
+                }
                 Thread.onSpinWait();                                // a receiver claimed it, still reading
             }
             // d > 0: another sender took position t; reload
+        }
+    }
+
+    /**
+     * DROP_OLDEST, after claiming position {@code t} of a full ring: discards head values until
+     * {@code t} is within the window, waits for the slot of {@code t}, publishes {@code e}, and then
+     * hands the discarded values to {@code onUndelivered} (see class comment).
+     */
+    private void addThenTrim(long t, Object e) {
+        Cursors c = cursors;
+        Object first = null;
+        java.util.List<Object> more = null;
+        while (true) {
+            long h = c.head();
+            if (t - h < capacity) break;                            // our position fits: trimmed enough
+            int j = slot(h);
+            long d = (long) SEQ.getAcquire(seqs, j) - (2 * h + 1);
+            if (d == 0) {
+                if (c.casHead(h, h + 1)) {                           // claim position h like a receiver
+                    Object old = items[j];
+                    items[j] = null;
+                    SEQ.setVolatile(seqs, j, 2 * (h + capacity));
+                    if (first == null) first = old;
+                    else (more == null ? more = new java.util.ArrayList<>(2) : more).add(old);
+                }
+            } else if (d < 0) {
+                Thread.onSpinWait();                                // h's sender is still writing
+            }
+            // d > 0: a receiver or another trimmer took h; reload
+        }
+        int i = slot(t);
+        while ((long) SEQ.getAcquire(seqs, i) != 2 * t) Thread.onSpinWait();   // t - n being released
+        items[i] = e;
+        SEQ.setVolatile(seqs, i, 2 * t + 1);                        // publish; volatile: Dekker with waiters
+        if (first != null) {
+            undelivered(first);
+            if (more != null) for (Object o : more) undelivered(o);
         }
     }
 
@@ -91,6 +161,15 @@ final class BoundedChannel<T> extends BufferChannel<T> {
             int i = slot(h);
             long d = (long) SEQ.getAcquire(seqs, i) - (2 * h + 1);
             if (d == 0) {
+                if (overflow == Overflow.DROP_OLDEST && (c.tail() & ~Cursors.CLOSED_BIT) - h > capacity) {
+                    if (c.casHead(h, h + 1)) {                      // displaced by an accepted send: discard, go on
+                        Object old = items[i];
+                        items[i] = null;
+                        SEQ.setVolatile(seqs, i, 2 * (h + capacity));
+                        undelivered(old);
+                    }
+                    continue;
+                }
                 Object e = items[i];
                 if (e instanceof ReservedSlot<?> r && r.content() == null) return EMPTY;  // pending permit: wait there
                 if (c.casHead(h, h + 1)) {
@@ -117,7 +196,18 @@ final class BoundedChannel<T> extends BufferChannel<T> {
 
     @Override
     boolean hasRoom() {
-        return (cursors.tail() & ~Cursors.CLOSED_BIT) - cursors.head() < capacity;
+        return overflow != Overflow.SUSPEND || (cursors.tail() & ~Cursors.CLOSED_BIT) - cursors.head() < capacity;
+    }
+
+    @Override
+    boolean supportsPermits() {
+        return overflow == Overflow.SUSPEND;
+    }
+
+    @Override
+    long buffered0() {
+        long n = (cursors.tail() & ~Cursors.CLOSED_BIT) - cursors.head();
+        return Math.max(0, Math.min(n, capacity));
     }
 
     @Override
@@ -150,6 +240,8 @@ final class BoundedChannel<T> extends BufferChannel<T> {
 
     @Override
     String describe() {
-        return "bounded(" + capacity + ")";
+        if (overflow == Overflow.SUSPEND) return "bounded(" + capacity + ")";
+        if (overflow == Overflow.DROP_OLDEST && capacity == 1) return "conflated()";
+        return "bounded(" + capacity + ", " + overflow + ")";
     }
 }

@@ -32,11 +32,13 @@ package dev.vela.channel;
  * other side wait for it, never report a wrong answer. {@link #freeze} closes the buffer to senders
  * atomically with respect to {@link #offer}.
  */
-abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedChannel, UnboundedChannel {
+abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedChannel, UnboundedChannel, PriorityChannel {
 
     static final int OK = 0;
     static final int FULL = 1;
     static final int SHUT = 2;
+    /** {@link Overflow#DROP_NEWEST}: the buffer was full and the offered value was discarded (not buffered). */
+    static final int DROPPED = 3;
     static final Object EMPTY = SEL_EMPTY;
     static final Object DRAINED = SEL_DRAINED;
 
@@ -45,7 +47,17 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
     /** Senders blocked on a full buffer (always empty for unbounded). */
     final WaitQueue senders = new WaitQueue();
 
+    BufferChannel() {
+    }
+
+    BufferChannel(Options options) {
+        super(options);
+    }
+
     abstract int offer(Object e);
+
+    /** Whether {@code reserve} is supported: only where a send can wait for room and nothing is discarded. */
+    abstract boolean supportsPermits();
 
     abstract Object poll();
 
@@ -58,9 +70,11 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
         int r = offer(value);
         if (r == OK) {
             wake(receivers);
+            countSent();
             return true;
         }
         if (r == FULL) return false;
+        if (r == DROPPED) return droppedNewest(value);
         throw closedException("trySend");
     }
 
@@ -69,10 +83,19 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
         int r = put(value, nanos);
         if (r == OK) {
             wake(receivers);
+            countSent();
             return true;
         }
         if (r == FULL) return false;
+        if (r == DROPPED) return droppedNewest(value);
         throw closedException("send");
+    }
+
+    /** A DROP_NEWEST send found the buffer full: the send succeeded and its value is discarded. */
+    private boolean droppedNewest(Object value) {
+        countSent();
+        undelivered(value);
+        return true;
     }
 
     /** Buffers {@code e}: offer, spin, then park; OK, FULL (no room within {@code nanos}) or SHUT. */
@@ -95,6 +118,11 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
      * @return the permit, or null if no room came within {@code nanos} (0: try once)
      */
     final Permit<T> reserve0(long nanos) throws InterruptedException {
+        if (!supportsPermits()) {
+            throw new UnsupportedOperationException("reserve on " + this + ": a channel that "
+                    + (this instanceof PriorityChannel ? "orders values by priority" : "discards values when full")
+                    + " has no place in line to reserve (docs/adr/0021-overflow-policies-and-channel-builder.md)");
+        }
         ReservedSlot<T> slot = new ReservedSlot<>(this);
         int r = put(slot, nanos);
         if (r == OK) return slot;
@@ -108,6 +136,7 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
      * receivers may be waiting for the drain this permit held back: wake them all.
      */
     final void permitResolved(ReservedSlot<T> slot, boolean skipped) {
+        if (!skipped) countSent();
         if (skipped && reclaim(slot)) wake(senders);
         if (isClosed()) receivers.signalAll(Waiter.CLOSED); else wake(receivers);
     }
@@ -127,24 +156,66 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
         boolean timed = nanos < FOREVER_NANOS;
         long deadline = deadline(nanos);
         boolean requeue = false;
-        while (true) {
-            if (Thread.interrupted()) throw new InterruptedException();
-            Waiter w = new Waiter(Thread.currentThread(), null);
-            if (requeue) senders.addFirst(w); else senders.add(w);
-            int r = offer(value);                                  // re-check after enqueueing
-            if (r != FULL) {
-                withdraw(senders, w);
-                return r;
+        countSendWaited();
+        ChannelEvents.Blocked event = ChannelEvents.begin();
+        try {
+            while (true) {
+                if (Thread.interrupted()) throw interrupted();
+                Waiter w = new Waiter(Thread.currentThread(), null, this, value instanceof ReservedSlot ? "reserve" : "send");
+                if (requeue) senders.addFirst(w); else senders.add(w);
+                int r = offer(value);                                  // re-check after enqueueing
+                if (r != FULL) {
+                    withdraw(senders, w);
+                    return r;
+                }
+                Object s = w.await(timed, deadline);
+                if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
+                    withdraw(senders, w);
+                    if (s == Waiter.INTERRUPTED) throw interrupted();
+                    return FULL;
+                }
+                r = offer(value);                                      // woken: NOTIFIED or CLOSED
+                if (r != FULL) return r;
+                requeue = true;                                        // lost the room to a barging sender
             }
-            Object s = w.await(timed, deadline);
-            if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
-                withdraw(senders, w);
-                if (s == Waiter.INTERRUPTED) throw new InterruptedException();
-                return FULL;
+        } finally {
+            ChannelEvents.end(event, this, value instanceof ReservedSlot ? "reserve" : "send");
+        }
+    }
+
+    /**
+     * Waits until a send would find room, or the channel is closed, without sending anything; for
+     * {@link Broadcast}, whose sender holds the only right to add to this channel, so room once seen
+     * stays. The same enqueue / re-check / park as {@link #sendSlow}.
+     *
+     * @return true once there is room (or the channel closed), false if {@code nanos} ran out (0: try once)
+     */
+    final boolean awaitRoom(long nanos) throws InterruptedException {
+        if (hasRoom() || isClosed()) return true;
+        if (nanos == 0) return false;
+        boolean timed = nanos < FOREVER_NANOS;
+        long deadline = deadline(nanos);
+        countSendWaited();
+        ChannelEvents.Blocked event = ChannelEvents.begin();
+        try {
+            while (true) {
+                if (Thread.interrupted()) throw interrupted();
+                Waiter w = new Waiter(Thread.currentThread(), null, this, "broadcast send");
+                senders.add(w);
+                if (hasRoom() || isClosed()) {                          // re-check after enqueueing
+                    withdraw(senders, w);
+                    return true;
+                }
+                Object s = w.await(timed, deadline);
+                if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
+                    withdraw(senders, w);
+                    if (s == Waiter.INTERRUPTED) throw interrupted();
+                    return false;
+                }
+                if (hasRoom() || isClosed()) return true;              // woken: NOTIFIED or CLOSED
             }
-            r = offer(value);                                      // woken: NOTIFIED or CLOSED
-            if (r != FULL) return r;
-            requeue = true;                                        // lost the room to a barging sender
+        } finally {
+            ChannelEvents.end(event, this, "broadcast send");
         }
     }
 
@@ -157,6 +228,7 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
         if (e == EMPTY) return null;
         if (e == DRAINED) throw closedException("tryReceive");
         wake(senders);
+        countReceived();
         return (T) e;
     }
 
@@ -175,6 +247,7 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
         }
         if (e == DRAINED) throw closedException("receive");
         wake(senders);
+        countReceived();
         return (T) e;
     }
 
@@ -183,24 +256,30 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
         boolean timed = nanos < FOREVER_NANOS;
         long deadline = deadline(nanos);
         boolean requeue = false;
-        while (true) {
-            if (Thread.interrupted()) throw new InterruptedException();
-            Waiter w = new Waiter(Thread.currentThread(), null);
-            if (requeue) receivers.addFirst(w); else receivers.add(w);
-            Object e = poll();                                      // re-check after enqueueing
-            if (e != EMPTY) {
-                withdraw(receivers, w);
-                return e;
+        countReceiveWaited();
+        ChannelEvents.Blocked event = ChannelEvents.begin();
+        try {
+            while (true) {
+                if (Thread.interrupted()) throw interrupted();
+                Waiter w = new Waiter(Thread.currentThread(), null, this, "receive");
+                if (requeue) receivers.addFirst(w); else receivers.add(w);
+                Object e = poll();                                      // re-check after enqueueing
+                if (e != EMPTY) {
+                    withdraw(receivers, w);
+                    return e;
+                }
+                Object s = w.await(timed, deadline);
+                if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
+                    withdraw(receivers, w);
+                    if (s == Waiter.INTERRUPTED) throw interrupted();
+                    return EMPTY;
+                }
+                e = poll();                                             // woken: NOTIFIED or CLOSED
+                if (e != EMPTY) return e;
+                requeue = true;                                         // a barging receiver took it
             }
-            Object s = w.await(timed, deadline);
-            if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
-                withdraw(receivers, w);
-                if (s == Waiter.INTERRUPTED) throw new InterruptedException();
-                return EMPTY;
-            }
-            e = poll();                                             // woken: NOTIFIED or CLOSED
-            if (e != EMPTY) return e;
-            requeue = true;                                         // a barging receiver took it
+        } finally {
+            ChannelEvents.end(event, this, "receive");
         }
     }
 
@@ -209,14 +288,23 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
     @Override
     final int selectTrySend(Object value) {
         int r = offer(value);
-        if (r == OK) wake(receivers);
+        if (r == OK) {
+            wake(receivers);
+            countSent();
+        } else if (r == DROPPED) {
+            droppedNewest(value);
+            return SEL_OK;
+        }
         return r == OK ? SEL_OK : r == FULL ? SEL_NOT_READY : SEL_CLOSED;
     }
 
     @Override
     final Object selectTryReceive() {
         Object e = poll();
-        if (e != EMPTY && e != DRAINED) wake(senders);
+        if (e != EMPTY && e != DRAINED) {
+            wake(senders);
+            countReceived();
+        }
         return e;
     }
 

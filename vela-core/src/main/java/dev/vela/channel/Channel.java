@@ -15,6 +15,10 @@ package dev.vela.channel;
  *   <li>{@link #bounded(int)}: a buffer of {@code n ≥ 1} values; {@code send} blocks while it is full.</li>
  *   <li>{@link #unbounded()}: {@code send} never blocks; memory grows with what is buffered.</li>
  *   <li>{@link #rendezvous()}: capacity 0; each {@code send} waits until a receiver takes its value.</li>
+ *   <li>{@link #bounded(int, Overflow)}, {@link #conflated()}, {@link #builder()}: bounded channels
+ *       that drop values instead of blocking, with an {@code onUndelivered} callback; metrics.</li>
+ *   <li>{@link #priority(int)}, {@link #priorityUnbounded()}: highest priority first.</li>
+ *   <li>{@link #broadcast(int, Broadcast.Mode)}: every subscriber sees every value (not a {@code Channel}).</li>
  * </ul>
  *
  * <h2>Semantics</h2>
@@ -66,6 +70,81 @@ public abstract sealed class Channel<T> permits ChannelCore {
     }
 
     /**
+     * Creates a bounded channel with an {@link Overflow overflow policy}: {@link Overflow#SUSPEND} is
+     * {@link #bounded(int)}; the dropping policies make sends never block (use
+     * {@link #builder()} to also get the discarded values through {@code onUndelivered}).
+     *
+     * @param capacity the buffer size, at least 1
+     * @param overflow what a send to a full buffer does, not null
+     * @param <T>      the element type
+     * @return a new open channel
+     * @throws IllegalArgumentException if {@code capacity < 1}
+     * @throws NullPointerException     if {@code overflow} is null
+     */
+    public static <T> Channel<T> bounded(int capacity, Overflow overflow) {
+        if (overflow == null) throw new NullPointerException("overflow must not be null");
+        bounded(capacity);                                  // the same argument check and message
+        return new BoundedChannel<>(capacity, new Options(overflow, null, false));
+    }
+
+    /**
+     * Creates a conflated channel: it holds only the latest value sent (capacity 1,
+     * {@link Overflow#DROP_OLDEST}); sends never block, a receiver sees the newest value.
+     *
+     * @param <T> the element type
+     * @return a new open channel
+     */
+    public static <T> Channel<T> conflated() {
+        return new BoundedChannel<>(1, new Options(Overflow.DROP_OLDEST, null, false));
+    }
+
+    /**
+     * Creates a bounded {@link PriorityChannel}: highest priority first, FIFO among equal priorities.
+     *
+     * @param capacity the buffer size, at least 1
+     * @param <T>      the element type
+     * @return a new open priority channel
+     * @throws IllegalArgumentException if {@code capacity < 1}
+     */
+    public static <T> PriorityChannel<T> priority(int capacity) {
+        return new PriorityChannel<>(capacity, Options.DEFAULT);
+    }
+
+    /**
+     * Creates an unbounded {@link PriorityChannel}: sends never block.
+     *
+     * @param <T> the element type
+     * @return a new open priority channel
+     */
+    public static <T> PriorityChannel<T> priorityUnbounded() {
+        return new PriorityChannel<>(Integer.MAX_VALUE, Options.DEFAULT);
+    }
+
+    /**
+     * Creates a {@link Broadcast} channel: every subscriber sees every value sent after it subscribed.
+     *
+     * @param capacity each subscriber's buffer size, at least 1
+     * @param mode     what a send does when a subscriber is full: wait, or let it lag
+     * @param <T>      the element type
+     * @return a new open broadcast channel with no subscriber
+     * @throws IllegalArgumentException if {@code capacity < 1}
+     * @throws NullPointerException     if {@code mode} is null
+     */
+    public static <T> Broadcast<T> broadcast(int capacity, Broadcast.Mode mode) {
+        return new Broadcast<>(capacity, mode);
+    }
+
+    /**
+     * A builder for channels with an overflow policy, an {@code onUndelivered} callback or metrics.
+     *
+     * @param <T> the element type
+     * @return a new builder
+     */
+    public static <T> ChannelBuilder<T> builder() {
+        return new ChannelBuilder<>();
+    }
+
+    /**
      * The original sender handle of this channel (there is one; make more with {@link Sender#clone()}).
      *
      * @return the original sender handle
@@ -93,6 +172,23 @@ public abstract sealed class Channel<T> permits ChannelCore {
      * the channel is drained. Idempotent.
      */
     public abstract void close();
+
+    /**
+     * A snapshot of this channel's counters: values sent, received and dropped, operations that had
+     * to wait, and the number buffered now (see {@link ChannelMetrics}).
+     *
+     * @return the counters now
+     * @throws IllegalStateException if the channel was built without metrics
+     *                               ({@code Channel.builder().metrics(true)} turns them on)
+     */
+    public abstract ChannelMetrics metrics();
+
+    /**
+     * Whether this channel keeps metrics ({@link #metrics()} does not throw).
+     *
+     * @return {@code true} if built with {@code metrics(true)}
+     */
+    public abstract boolean hasMetrics();
 
     /**
      * Tells whether the channel is closed (buffered values may remain receivable).

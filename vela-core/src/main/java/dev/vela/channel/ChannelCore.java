@@ -24,6 +24,22 @@ import java.time.Duration;
  */
 abstract sealed class ChannelCore<T> extends Channel<T> permits BufferChannel, RendezvousChannel {
 
+    /** Metrics counters, or null when the channel was built without metrics (final; set by the constructor). */
+    final Counters counters;
+    /** Receives every value discarded by an overflow policy; null if none was given (final). */
+    private final java.util.function.Consumer<Object> onUndelivered;
+
+    ChannelCore() {
+        this(Options.DEFAULT);
+    }
+
+    ChannelCore(Options options) {
+        this.counters = options.metrics() ? new Counters() : null;
+        this.onUndelivered = options.onUndelivered();
+        this.sender = createSender();
+    }
+
+
     /** The close state of a channel closed without a failure. */
     static final Object CLOSED_NORMALLY = new Object() {
         @Override
@@ -50,11 +66,15 @@ abstract sealed class ChannelCore<T> extends Channel<T> permits BufferChannel, R
 
     /** null while open; then CLOSED_NORMALLY or the failure cause. Set once by CAS (volatile). */
     private volatile Object closeState;
+    /** The thread running onClose() (volatile; written once by the close CAS winner). */
+    private volatile Thread closer;
+    /** True once the close CAS winner's onClose() returned (volatile; written once). */
+    private volatile boolean closeDone;
     /** Sender handles not yet released, ≥ 0; the 1 → 0 transition closes the channel (volatile, atomic add). */
     @SuppressWarnings("unused")
     private volatile int openSenders = 1;
 
-    private final SenderHandle<T> sender = new SenderHandle<>(this);
+    private final SenderHandle<T> sender;
     private final ChannelReceiver<T> receiver = new ChannelReceiver<>(this);
 
     // ---- the flavour's operations --------------------------------------------------------------
@@ -127,8 +147,70 @@ abstract sealed class ChannelCore<T> extends Channel<T> permits BufferChannel, R
     // ---- public face -----------------------------------------------------------------------------
 
     @Override
-    public final Sender<T> sender() {
+    public Sender<T> sender() {
         return sender;
+    }
+
+    /** The original sender handle, typed for the flavours that override {@link #sender()} covariantly. */
+    final SenderHandle<T> originalSender() {
+        return sender;
+    }
+
+    /** Makes a sender handle of this channel (the original one, and every clone). */
+    SenderHandle<T> createSender() {
+        return new SenderHandle<>(this);
+    }
+
+    @Override
+    public final ChannelMetrics metrics() {
+        Counters c = counters;
+        if (c == null) {
+            throw new IllegalStateException("metrics are off for " + this
+                    + ": build the channel with Channel.builder().metrics(true)");
+        }
+        return c.snapshot(buffered0());
+    }
+
+    @Override
+    public final boolean hasMetrics() {
+        return counters != null;
+    }
+
+    /** Values in the buffer now (a snapshot; exact when quiescent); 0 for rendezvous. */
+    abstract long buffered0();
+
+    // ---- metrics and discarded values (slow paths and one null check on the fast path) -------------
+
+    final void countSent() {
+        Counters c = counters;
+        if (c != null) c.sent.increment();
+    }
+
+    final void countReceived() {
+        Counters c = counters;
+        if (c != null) c.received.increment();
+    }
+
+    final void countSendWaited() {
+        Counters c = counters;
+        if (c != null) c.sendsWaited.increment();
+    }
+
+    final void countReceiveWaited() {
+        Counters c = counters;
+        if (c != null) c.receivesWaited.increment();
+    }
+
+    /**
+     * An overflow policy discarded {@code value}: count it and give it to {@code onUndelivered}.
+     * Called after the operation that discarded it took effect, outside any critical window; what the
+     * callback throws propagates to the caller of that operation.
+     */
+    final void undelivered(Object value) {
+        Counters c = counters;
+        if (c != null) c.dropped.increment();
+        java.util.function.Consumer<Object> cb = onUndelivered;
+        if (cb != null) cb.accept(value);
     }
 
     @Override
@@ -156,8 +238,21 @@ abstract sealed class ChannelCore<T> extends Channel<T> permits BufferChannel, R
     /** Closes with {@code state} (CLOSED_NORMALLY or a Throwable) unless already closed. */
     final boolean closeWith(Object state) {
         if (CLOSE_STATE.compareAndSet(this, (Object) null, state)) {
-            onClose();
+            closer = Thread.currentThread();
+            try {
+                onClose();
+            } finally {
+                closeDone = true;
+            }
+            if (state instanceof Throwable cause) ChannelEvents.failed(this, cause);
             return true;
+        }
+        // A close that lost returns only once the winner's onClose() stopped sends, so that
+        // "close(); trySend(v)" in one thread never succeeds (Lincheck, OverflowLincheckTest).
+        // The closing thread itself may get here from user code run inline by onClose() (async
+        // resumption, ADR 0013): it must not wait for itself.
+        if (closer != Thread.currentThread()) {
+            while (!closeDone) Waiter.backOff();
         }
         return false;
     }
@@ -170,6 +265,16 @@ abstract sealed class ChannelCore<T> extends Channel<T> permits BufferChannel, R
         if ((int) OPEN_SENDERS.getAndAdd(this, -1) == 1) {
             close();
         }
+    }
+
+    /**
+     * The exception a blocking operation throws when its wait was interrupted: a
+     * {@link ChannelDeadlockException} if the deadlock watchdog interrupted it (unchecked, thrown
+     * here), else a fresh {@link InterruptedException}. The operation had no effect either way.
+     */
+    static InterruptedException interrupted() {
+        DeadlockWatchdog.throwIfDeadlocked();
+        return new InterruptedException();
     }
 
     /** The exception for an operation on a closed channel, carrying the failure cause if any. */

@@ -36,6 +36,14 @@ package dev.vela.channel;
  * endless timeouts (see docs/adr/0005-channel-algorithm.md).
  */
 final class RendezvousChannel<T> extends ChannelCore<T> {
+
+    RendezvousChannel() {
+    }
+
+    RendezvousChannel(Options options) {
+        super(options);
+    }
+
     /** Senders blocked with an element (Waiter.element). */
     final WaitQueue senders = new WaitQueue();
     /** Receivers blocked for an element. */
@@ -52,7 +60,10 @@ final class RendezvousChannel<T> extends ChannelCore<T> {
     /** Gives {@code value} to the first waiting receiver; false if none is waiting. */
     private boolean handOver(Object value) {
         for (Waiter w; (w = receivers.poll()) != null; ) {
-            if (w.complete(value)) return true;
+            if (w.complete(value)) {
+                countTransfer();
+                return true;
+            }
         }
         return false;
     }
@@ -62,10 +73,20 @@ final class RendezvousChannel<T> extends ChannelCore<T> {
         if (isClosed()) throw closedException("send");
         if (handOver(value)) return true;
         if (nanos == 0) return false;
+        countSendWaited();
+        ChannelEvents.Blocked event = ChannelEvents.begin();
+        try {
+            return sendSlow(value, nanos);
+        } finally {
+            ChannelEvents.end(event, this, "send");
+        }
+    }
+
+    private boolean sendSlow(T value, long nanos) throws InterruptedException {
         boolean timed = nanos < FOREVER_NANOS;
         long deadline = deadline(nanos);
-        if (Thread.interrupted()) throw new InterruptedException();
-        Waiter me = new Waiter(Thread.currentThread(), value);
+        if (Thread.interrupted()) throw interrupted();
+        Waiter me = new Waiter(Thread.currentThread(), value, this, "send");
         senders.add(me);
         if (isClosed()) {                                     // re-check: a close that missed us
             if (me.cancel()) {
@@ -79,7 +100,7 @@ final class RendezvousChannel<T> extends ChannelCore<T> {
         if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
             if (me.cancel()) {
                 senders.remove(me);
-                if (s == Waiter.INTERRUPTED) throw new InterruptedException();
+                if (s == Waiter.INTERRUPTED) throw interrupted();
                 return false;
             }
             if (s == Waiter.INTERRUPTED) Thread.currentThread().interrupt(); // served meanwhile: keep the flag
@@ -107,14 +128,41 @@ final class RendezvousChannel<T> extends ChannelCore<T> {
     /** Takes the element of the first waiting sender; null if none is waiting. */
     private Object takeFromSender() {
         for (Waiter w; (w = senders.poll()) != null; ) {
-            if (w.complete(Waiter.TAKEN)) return w.element;
+            if (w.complete(Waiter.TAKEN)) {
+                countTransfer();
+                return w.element;
+            }
         }
         return null;
+    }
+
+    /** A hand-over happened (counted once, by whoever completed the waiter): one sent, one received. */
+    private void countTransfer() {
+        Counters c = counters;
+        if (c != null) {
+            c.sent.increment();
+            c.received.increment();
+        }
     }
 
     @Override
     @SuppressWarnings("unchecked")
     T receive0(long nanos) throws InterruptedException {
+        Object e = takeFromSender();
+        if (e != null) return (T) e;
+        if (isClosed()) throw closedException("receive");
+        if (nanos == 0) return null;
+        countReceiveWaited();
+        ChannelEvents.Blocked event = ChannelEvents.begin();
+        try {
+            return receiveSlow(nanos);
+        } finally {
+            ChannelEvents.end(event, this, "receive");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T receiveSlow(long nanos) throws InterruptedException {
         boolean timed = nanos < FOREVER_NANOS;
         long deadline = nanos == 0 ? 0 : deadline(nanos);
         while (true) {
@@ -122,8 +170,8 @@ final class RendezvousChannel<T> extends ChannelCore<T> {
             if (e != null) return (T) e;
             if (isClosed()) throw closedException("receive");
             if (nanos == 0) return null;
-            if (Thread.interrupted()) throw new InterruptedException();
-            Waiter me = new Waiter(Thread.currentThread(), null);
+            if (Thread.interrupted()) throw interrupted();
+            Waiter me = new Waiter(Thread.currentThread(), null, this, "receive");
             receivers.add(me);
             if (isClosed() || senders.hasWaiters()) {         // re-check after enqueueing
                 if (me.cancel()) {
@@ -135,13 +183,13 @@ final class RendezvousChannel<T> extends ChannelCore<T> {
             if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
                 if (me.cancel()) {
                     receivers.remove(me);
-                    if (s == Waiter.INTERRUPTED) throw new InterruptedException();
+                    if (s == Waiter.INTERRUPTED) throw interrupted();
                     return null;
                 }
                 Object served = me.state();
                 if (served == Waiter.RETRY || served == Waiter.CLOSED) {
                     if (served == Waiter.RETRY) tellReceiverToRetry(); // someone else must meet that sender
-                    if (s == Waiter.INTERRUPTED) throw new InterruptedException();
+                    if (s == Waiter.INTERRUPTED) throw interrupted();
                     return null;
                 }
                 if (s == Waiter.INTERRUPTED) Thread.currentThread().interrupt(); // served: keep the flag
@@ -216,6 +264,11 @@ final class RendezvousChannel<T> extends ChannelCore<T> {
 
     @Override
     public int capacity() {
+        return 0;
+    }
+
+    @Override
+    long buffered0() {
         return 0;
     }
 

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * One counted sender handle. Its own {@link #released} flag is flipped once by CAS, so closing the
  * same handle from several threads releases it exactly once (the prototype's W14 race).
  */
-final class SenderHandle<T> implements Sender<T> {
+sealed class SenderHandle<T> implements Sender<T> permits PriorityChannel.PrioritySenderHandle {
     private static final VarHandle RELEASED;
 
     static {
@@ -20,7 +20,7 @@ final class SenderHandle<T> implements Sender<T> {
         }
     }
 
-    private final ChannelCore<T> channel;
+    final ChannelCore<T> channel;
     /** false until this handle's first close; set once by CAS (volatile). */
     private volatile boolean released;
     /** Set by fail() before it closes the channel, so that clone() already refuses (volatile). */
@@ -30,7 +30,7 @@ final class SenderHandle<T> implements Sender<T> {
         this.channel = channel;
     }
 
-    private void checkOpen(String op) {
+    final void checkOpen(String op) {
         if (released) {
             throw new ChannelClosedException(op + " through a closed sender handle of " + channel, null);
         }
@@ -100,7 +100,7 @@ final class SenderHandle<T> implements Sender<T> {
             throw new IllegalStateException("cannot clone a closed sender handle of " + channel);
         }
         channel.retainSender();
-        return new SenderHandle<>(channel);
+        return channel.createSender();
     }
 
     @Override

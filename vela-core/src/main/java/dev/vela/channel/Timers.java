@@ -24,11 +24,20 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Timers {
     private Timers() {}
 
+    /** Set once the scheduler exists (volatile), so that {@link #pending()} never creates it. */
+    private static volatile boolean started;
+
+    /** Whether some timer may still fire (for the deadlock watchdog: a pending timer can wake a worker). */
+    static boolean pending() {
+        return started && !Scheduler.INSTANCE.getQueue().isEmpty();
+    }
+
     /** One daemon platform thread for every timer; cancelled tasks are removed at once. */
     private static final class Scheduler {
         static final ScheduledThreadPoolExecutor INSTANCE = create();
 
         private static ScheduledThreadPoolExecutor create() {
+            started = true;
             ThreadFactory platform = Thread.ofPlatform().daemon().name("vela-timers").factory();
             ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> platform.newThread(() -> {
                 AsyncOp.resumeElsewhere();         // async receivers' stages never run on the timer thread

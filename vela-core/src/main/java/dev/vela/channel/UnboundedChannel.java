@@ -44,6 +44,11 @@ final class UnboundedChannel<T> extends BufferChannel<T> {
 
     /** @param blockSize slots per block, ≥ 2 (tests use 2 to reach block edges often) */
     UnboundedChannel(int blockSize) {
+        this(blockSize, Options.DEFAULT);
+    }
+
+    UnboundedChannel(int blockSize, Options options) {
+        super(options);
         if (blockSize < 2) throw new IllegalArgumentException("blockSize must be >= 2, got " + blockSize);
         this.blockSize = blockSize;
         this.lap = blockSize + 1;
@@ -142,6 +147,24 @@ final class UnboundedChannel<T> extends BufferChannel<T> {
     @Override
     boolean hasRoom() {
         return true;
+    }
+
+    @Override
+    boolean supportsPermits() {
+        return true;
+    }
+
+    /** Elements between head and tail: positions minus the block markers between them. */
+    @Override
+    long buffered0() {
+        long h = cursors.head(), t = cursors.tail() & ~Cursors.CLOSED_BIT;
+        long n = index(t) - index(h);
+        return Math.max(0, n);
+    }
+
+    /** How many element slots precede position {@code p} (markers excluded). */
+    private long index(long p) {
+        return (p / lap) * blockSize + Math.min(p % lap, blockSize);
     }
 
     @Override

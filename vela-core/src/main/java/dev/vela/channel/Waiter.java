@@ -90,10 +90,20 @@ sealed class Waiter permits SelectWaiter, SelectInstance, AsyncOp.AsyncWaiter {
     final Thread owner;
     /** Rendezvous senders: the element offered (immutable). Null for every other waiter. */
     final Object element;
+    /** The channel waited on, for diagnostics (deadlock report); null for a select (immutable). */
+    final ChannelCore<?> channel;
+    /** The operation waiting, for diagnostics: "send", "receive", "reserve"; "select" by default (immutable). */
+    final String operation;
 
     Waiter(Thread owner, Object element) {
+        this(owner, element, null, "select");
+    }
+
+    Waiter(Thread owner, Object element, ChannelCore<?> channel, String operation) {
         this.owner = owner;
         this.element = element;
+        this.channel = channel;
+        this.operation = operation;
     }
 
     /** Current state; {@code null} while waiting. */
@@ -141,6 +151,18 @@ sealed class Waiter permits SelectWaiter, SelectInstance, AsyncOp.AsyncWaiter {
             if (s != null) return s;
             backOff();
         }
+        if (DeadlockWatchdog.active) {                       // opt-in: tell the watchdog who parks on what
+            DeadlockWatchdog.parking(this, timed);
+            try {
+                return park(timed, deadline);
+            } finally {
+                DeadlockWatchdog.unparked(this);
+            }
+        }
+        return park(timed, deadline);
+    }
+
+    private Object park(boolean timed, long deadline) {
         while (true) {
             Object s = state;
             if (s != null) return s;

@@ -492,12 +492,20 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
         Future<?> timer = deadline == null ? null : Deadlines.schedule(this::expire, Deadlines.toNanos(deadline));
         Object value;
         int outcome;
+        boolean tracked = dev.vela.internal.WorkerRegistry.tracking;   // deadlock watchdog on (rare)
+        if (tracked) {
+            dev.vela.internal.WorkerRegistry.started(Thread.currentThread(), deadline != null);
+        }
         try {
             value = task.call();
             outcome = SUCCESS;
         } catch (Throwable e) {
             value = e;
             outcome = FAILED;
+        } finally {
+            if (tracked) {
+                dev.vela.internal.WorkerRegistry.finished(Thread.currentThread());
+            }
         }
         try {
             if (timer != null) {
@@ -509,6 +517,9 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
         } finally {
             if (decide(RUNNING, outcome, value, null)) {
                 finish();
+                if (outcome == FAILED) {
+                    WorkerEvents.failed(name, (Throwable) value, false);
+                }
             }
             if (pool != null) {
                 pool.taskFinished();
@@ -526,6 +537,7 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
                 t.interrupt();
             }
             finish();
+            WorkerEvents.failed(name, e, true);
         }
     }
 

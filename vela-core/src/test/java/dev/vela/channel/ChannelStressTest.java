@@ -100,7 +100,7 @@ class ChannelStressTest {
         Throwable failure = new java.io.IOException("stress failure " + cfg.seed());
         java.util.concurrent.atomic.AtomicBoolean producersDone = new java.util.concurrent.atomic.AtomicBoolean();
 
-        boolean permits = flavor.capacity > 0;                       // rendezvous channels have no places to reserve
+        boolean permits = flavor.supportsPermits();                  // rendezvous and priority channels have no places to reserve
         List<Thread> producers = new ArrayList<>();
         for (int id = 0; id < p; id++) {
             int pid = id;

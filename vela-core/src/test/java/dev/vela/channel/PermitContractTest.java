@@ -31,12 +31,36 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class PermitContractTest extends ChannelTestBase {
 
-    /** Every flavour with a buffer (a rendezvous channel has nothing to reserve). */
+    /** Every flavour with places to reserve ({@link Flavor#supportsPermits()}; the others: {@link #unsupportedWithoutPlacesInLine}). */
     @Target(ElementType.METHOD)
     @Retention(RetentionPolicy.RUNTIME)
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Flavor.class, mode = EnumSource.Mode.EXCLUDE, names = "RENDEZVOUS")
+    @EnumSource(value = Flavor.class, mode = EnumSource.Mode.EXCLUDE, names = {"RENDEZVOUS", "PRIORITY_2", "PRIORITY_UNBOUNDED"})
     @interface Buffered {}
+
+    /** The Buffered annotation's exclusions are exactly the flavours without permits. */
+    @org.junit.jupiter.api.Test
+    void bufferedAnnotationMatchesFlavorProperty() {
+        for (Flavor f : Flavor.values()) {
+            boolean excluded = java.util.Set.of("RENDEZVOUS", "PRIORITY_2", "PRIORITY_UNBOUNDED").contains(f.name());
+            assertEquals(!excluded, f.supportsPermits(), f.name());
+        }
+    }
+
+    /** Priority and dropping channels have no place in line to keep: every reserve variant says so, nothing is sent. */
+    @org.junit.jupiter.api.Test
+    void unsupportedWithoutPlacesInLine() throws Exception {
+        List<Channel<Integer>> none = new ArrayList<>();
+        for (Flavor f : Flavor.values()) if (!f.supportsPermits()) none.add(f.create());
+        for (OverflowFlavor f : OverflowFlavor.values()) none.add(f.create());
+        for (Channel<Integer> ch : none) {
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> ch.sender().tryReserve());
+            assertTrue(e.getMessage().contains(ch.toString()), e.getMessage());
+            assertThrows(UnsupportedOperationException.class, () -> ch.sender().reserve());
+            assertThrows(UnsupportedOperationException.class, () -> ch.sender().reserve(Duration.ofMillis(10)));
+            assertTrue(ch.receiver().isEmpty(), "nothing was reserved in " + ch);
+        }
+    }
 
     /** Reserves permits until full (finite flavours) or {@code unboundedCount} of them. */
     private static List<Permit<Integer>> reserveAll(Flavor f, Channel<Integer> ch, int unboundedCount) {

@@ -1,0 +1,31 @@
+package dev.vela.channel;
+
+/**
+ * Thrown by a receive on a {@link Broadcast} subscription in {@link Broadcast.Mode#LAG} mode when the
+ * subscriber fell behind and the oldest values in its buffer were overwritten (Tokio's
+ * {@code RecvError::Lagged}). Nothing was lost silently: {@link #missed()} says how many values this
+ * subscriber will never see; the next receive returns the oldest value still buffered.
+ */
+public final class ChannelLaggedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final long missed;
+
+    /**
+     * @param missed how many values the subscriber missed, at least 1
+     * @param what   the subscription, for the message
+     */
+    public ChannelLaggedException(long missed, String what) {
+        super(what + " lagged behind: " + missed + " value" + (missed == 1 ? " was" : "s were")
+                + " overwritten before it received " + (missed == 1 ? "it" : "them"));
+        this.missed = missed;
+    }
+
+    /**
+     * How many values were skipped.
+     *
+     * @return at least 1
+     */
+    public long missed() {
+        return missed;
+    }
+}

@@ -1,0 +1,239 @@
+package dev.vela.channel;
+
+import dev.vela.internal.WorkerRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * An opt-in watchdog that notices when every Vela worker is parked on a Vela channel with no timer
+ * pending — Go's "all goroutines are asleep - deadlock!" — and then reports it, and by default fails
+ * the parked operations with {@link ChannelDeadlockException} instead of letting them hang.
+ *
+ * <pre>{@code
+ * try (var watchdog = DeadlockWatchdog.start()) {        // checks every second; FAIL
+ *     ... spawn workers that talk through channels ...
+ * }
+ * }</pre>
+ *
+ * <h2>What counts as a deadlock</h2>
+ * The watched workers are the {@link dev.vela.worker.Worker}s whose task started while a watchdog
+ * was running (the whole runtime). On each check, it is a deadlock when there is at least one live
+ * watched worker and <em>every</em> one of them is parked, without a timeout, in a blocking channel
+ * operation (send, receive, reserve or select), none has a deadline, no {@link Timers} timer is
+ * pending, and exactly the same parked operations were seen on the previous check (nothing moved for
+ * a whole period). A worker that computes, sleeps, joins another worker or waits with a timeout
+ * rules a deadlock out.
+ *
+ * <h2>Limits</h2>
+ * Threads that are not workers (the main thread, platform threads) are not watched: if such a thread
+ * is about to send to a channel the workers wait on, the report is a false alarm. Use
+ * {@link Action#REPORT} if that can happen. A select's wait is failed by an interrupt (it throws
+ * {@link InterruptedException}); the other operations throw {@link ChannelDeadlockException}.
+ *
+ * <h2>Implementation overview</h2>
+ * Only the slow path pays: while a watchdog runs, {@link Waiter#await} records (thread → waiter,
+ * timed) in {@link #PARKED} just before parking and removes it after; workers record themselves in
+ * {@link WorkerRegistry}. The watchdog thread (a daemon platform thread) compares snapshots. To fail an
+ * operation it records a verdict for the thread and interrupts it: the operation's own interrupt path
+ * withdraws it (so it had no effect), and {@link ChannelCore#interrupted()} turns the verdict into the
+ * exception. See docs/adr/0024-observability-metrics-jfr-deadlocks.md.
+ */
+public final class DeadlockWatchdog implements AutoCloseable {
+
+    /** What the watchdog does when it finds a deadlock. */
+    public enum Action {
+        /** Report, then fail every parked operation with {@link ChannelDeadlockException}. */
+        FAIL,
+        /** Only report (the workers stay parked). */
+        REPORT
+    }
+
+    /** Whether any watchdog runs (volatile; read by {@link Waiter#await} on the slow path only). */
+    static volatile boolean active;
+    /** Running watchdogs; guarded by the class lock. */
+    private static int running;
+    /** Threads parked in a channel operation right now, while {@link #active}. */
+    private static final Map<Thread, Parked> PARKED = new ConcurrentHashMap<>();
+    /** Reports for threads whose operation the watchdog fails; consumed by {@link #throwIfDeadlocked()}. */
+    private static final Map<Thread, String> VERDICTS = new ConcurrentHashMap<>();
+
+    /** Frames left out of a report: the channel machinery between the user's call and the park. */
+    private static final java.util.Set<String> INTERNAL = java.util.Set.of(
+            Waiter.class.getName(), BufferChannel.class.getName(), BoundedChannel.class.getName(),
+            UnboundedChannel.class.getName(), RendezvousChannel.class.getName(), PriorityChannel.class.getName(),
+            SenderHandle.class.getName(), ChannelReceiver.class.getName(), SelectInstance.class.getName(),
+            Select.class.getName(), Receiver.class.getName(), BroadcastSender.class.getName(),
+            PriorityChannel.class.getName() + "$PrioritySenderHandle", Broadcast.class.getName() + "$Subscription");
+
+    private record Parked(Waiter waiter, boolean timed, long sinceNanos) {}
+
+    private final long periodNanos;
+    private final Action action;
+    private final Consumer<String> reporter;
+    private final Thread thread;
+    /** Deadlocks found so far (volatile; for callers and tests). */
+    private volatile int found;
+    private volatile boolean closed;
+
+    private DeadlockWatchdog(Duration period, Action action, Consumer<String> reporter) {
+        this.periodNanos = ChannelCore.toNanos(period);
+        if (periodNanos <= 0) throw new IllegalArgumentException("period must be positive: " + period);
+        this.action = Objects.requireNonNull(action, "action");
+        this.reporter = Objects.requireNonNull(reporter, "reporter");
+        this.thread = Thread.ofPlatform().daemon().name("vela-deadlock-watchdog").unstarted(this::loop);
+    }
+
+    /**
+     * Starts a watchdog that checks every second and fails deadlocked operations, reporting to
+     * {@code System.err}.
+     *
+     * @return the running watchdog; close it to stop
+     */
+    public static DeadlockWatchdog start() {
+        return start(Duration.ofSeconds(1), Action.FAIL, System.err::println);
+    }
+
+    /**
+     * Starts a watchdog.
+     *
+     * @param period   how often to check; a deadlock is declared after one whole period without change
+     * @param action   fail the parked operations, or only report
+     * @param reporter receives each report (a multi-line text naming each worker, channel and operation)
+     * @return the running watchdog; close it to stop
+     * @throws IllegalArgumentException if {@code period} is not positive
+     * @throws NullPointerException     if an argument is null
+     */
+    public static DeadlockWatchdog start(Duration period, Action action, Consumer<String> reporter) {
+        DeadlockWatchdog w = new DeadlockWatchdog(period, action, reporter);
+        synchronized (DeadlockWatchdog.class) {
+            running++;
+            active = true;
+            WorkerRegistry.tracking = true;
+        }
+        w.thread.start();
+        return w;
+    }
+
+    /**
+     * How many deadlocks this watchdog has found.
+     *
+     * @return the count
+     */
+    public int deadlocksFound() {
+        return found;
+    }
+
+    /** Stops this watchdog (idempotent); parked operations are no longer recorded once none runs. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        thread.interrupt();
+        synchronized (DeadlockWatchdog.class) {
+            if (--running == 0) {
+                active = false;
+                WorkerRegistry.tracking = false;
+                PARKED.clear();
+            }
+        }
+    }
+
+    // ---- hooks (slow path) ------------------------------------------------------------------------
+
+    static void parking(Waiter w, boolean timed) {
+        if (w.owner != null) PARKED.put(w.owner, new Parked(w, timed, System.nanoTime()));
+    }
+
+    static void unparked(Waiter w) {
+        if (w.owner != null) PARKED.computeIfPresent(w.owner, (t, p) -> p.waiter() == w ? null : p);
+    }
+
+    /** Throws the watchdog's verdict for the current thread, if it failed this thread's operation. */
+    static void throwIfDeadlocked() {
+        if (VERDICTS.isEmpty()) return;
+        String report = VERDICTS.remove(Thread.currentThread());
+        if (report != null) throw new ChannelDeadlockException(report);
+    }
+
+    // ---- the watchdog thread ----------------------------------------------------------------------
+
+    private void loop() {
+        Map<Thread, Waiter> previous = Map.of();
+        while (!closed) {
+            try {
+                Thread.sleep(Duration.ofNanos(periodNanos));
+            } catch (InterruptedException e) {
+                return;
+            }
+            Map<Thread, Waiter> now = deadlockedNow();
+            if (now.isEmpty() || !now.equals(previous)) {
+                previous = now;
+                continue;
+            }
+            previous = Map.of();
+            found++;
+            String report = report(now);
+            try {
+                reporter.accept(report);
+            } catch (RuntimeException ignored) {
+                // a failing reporter must not stop the watchdog
+            }
+            if (action == Action.FAIL) {
+                for (var e : now.entrySet()) {
+                    if (e.getValue().state() != null) continue;           // completed meanwhile
+                    if (e.getValue().channel != null) VERDICTS.put(e.getKey(), report);
+                    e.getKey().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Every live watched worker → the waiter it is parked on, if all are deadlocked now; else empty. */
+    private static Map<Thread, Waiter> deadlockedNow() {
+        Map<Thread, Boolean> workers = WorkerRegistry.live();
+        if (workers.isEmpty() || Timers.pending()) return Map.of();
+        Map<Thread, Waiter> out = new HashMap<>();
+        for (var e : workers.entrySet()) {
+            Thread t = e.getKey();
+            Parked p = PARKED.get(t);
+            if (!t.isAlive() || e.getValue() || p == null || p.timed() || p.waiter().state() != null) {
+                return Map.of();
+            }
+            out.put(t, p.waiter());
+        }
+        return out;
+    }
+
+    private static String report(Map<Thread, Waiter> parked) {
+        StringBuilder sb = new StringBuilder("vela: all ").append(parked.size())
+                .append(parked.size() == 1 ? " worker is" : " workers are")
+                .append(" asleep on channels - deadlock!\n");
+        List<Map.Entry<Thread, Waiter>> entries = new ArrayList<>(parked.entrySet());
+        entries.sort(Comparator.comparing(e -> e.getKey().getName()));
+        long now = System.nanoTime();
+        for (var e : entries) {
+            Thread t = e.getKey();
+            Waiter w = e.getValue();
+            Parked p = PARKED.get(t);
+            long ms = p == null ? 0 : (now - p.sinceNanos()) / 1_000_000;
+            sb.append("\nworker \"").append(t.getName()).append("\" [").append(w.operation);
+            if (w.channel != null) sb.append(" on ").append(w.channel);
+            sb.append(", ").append(ms).append(" ms]:\n");
+            int shown = 0;
+            for (StackTraceElement f : t.getStackTrace()) {
+                String c = f.getClassName();
+                if (c.startsWith("java.") || c.startsWith("jdk.") || INTERNAL.contains(c)) continue;
+                sb.append("    at ").append(f).append('\n');
+                if (++shown == 6) break;
+            }
+        }
+        return sb.toString();
+    }
+}
