@@ -46,7 +46,7 @@ import java.util.function.Supplier;
  * A restart waits out its backoff in the suspended state, still answering system messages.
  *
  * <p>Actor states (runner-confined unless said otherwise): running ⇄ suspended (awaiting a directive,
- * or a pending restart until {@link #restartAt}) → terminated. {@link #stopRequested} (volatile) is set
+ * or a pending restart until {@link Extra#restartAt}) → terminated. {@link #stopRequested} (volatile) is set
  * by {@link #stop()} before anything else, and from then on no message's processing begins.
  * "Runner-confined" fields are touched by one runner at a time, and each runner's writes
  * happen-before the next runner's reads: the old runner's release CAS to {@code IDLE}, the starter's
@@ -59,6 +59,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     private static final VarHandle SYS;
     private static final VarHandle WAIT;
     private static final VarHandle STATE;
+    private static final VarHandle TERMINATION;
 
     static {
         try {
@@ -66,6 +67,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
             SYS = l.findVarHandle(ActorCell.class, "sysHead", SysMsg.class);
             WAIT = l.findVarHandle(ActorCell.class, "waitState", int.class);
             STATE = l.findVarHandle(ActorCell.class, "state", int.class);
+            TERMINATION = l.findVarHandle(ActorCell.class, "termination", CompletableFuture.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -100,23 +102,28 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     // interrupt. So an interrupt is only ever delivered while the runner is inside blocking().
     private static final int W_RUNNING = 0, WAITING = 1, WAKING = 2, WOKEN = 3;
 
-    // ---- fixed at construction
+    // ---- fixed at construction (memory: an idle actor is this cell, its mailbox and its Actor instance;
+    //      everything rarely needed is created on first use, see Extra)
     final ActorSystem system;
     final ActorCell<?> parent;                 // null only for the guardian
-    private final String name;
+    private final String name;                 // null for a generated name: then it is "$" + id
+    private final long id;                     // the generated name's number; 0 if named
     private final Supplier<? extends Actor<M>> factory;
     final MailboxQueue<M> mailbox;
-    private final CompletableFuture<Terminated> termination = new CompletableFuture<>();
 
     // ---- shared between threads
     private volatile int state = RUNNING;      // IDLE/RUNNING/NOTIFIED/TERMINATED; CAS via STATE. Starts RUNNING: spawn starts the first runner
     private volatile SysMsg sysHead;           // newest first; CAS via SYS; CLOSED once terminated
     private volatile int waitState;            // W_RUNNING/WAITING/WAKING/WOKEN; CAS via WAIT
     private volatile boolean stopRequested;    // set once; no message processing begins afterwards
-    /** Live children in spawn order; guarded by {@code synchronized (this)} (the guardian spawns from any thread). */
-    private final Supervision supervision = new Supervision(this);
-    /** Written before {@link #sysHead} becomes CLOSED; read by whoever finds it CLOSED. */
-    private Terminated terminatedNotice;
+    /** Created on first use by CAS (TERMINATION); completed once, by the runner, when the actor has terminated. */
+    private volatile CompletableFuture<Terminated> termination;
+    /**
+     * Live children in spawn order; null until the first spawn. The reference and the children set are
+     * guarded by {@code synchronized (this)} (the guardian spawns from any thread, children remove
+     * themselves); its restart counts are runner-confined (see {@link Supervision}).
+     */
+    private Supervision supervision;
     /**
      * The current runner's thread while it runs (for checkOwnThread and the wake interrupt), null while
      * idle so that an idle actor keeps no dead thread reachable. Plain: written only by the runner; a
@@ -128,25 +135,39 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     private boolean started;                   // the first runner has created the instance (or skipped it: stopped first)
     private Actor<M> actor;                    // the current instance; null before start and after a failed creation
     private boolean suspended;                 // failed and awaiting a directive, or waiting to restart
-    private Throwable pendingRestart;          // non-null: restart at restartAt with this cause
-    private long restartAt;                    // System.nanoTime() deadline of the pending restart
     private boolean terminated;                // set at the start of terminate(); the loop then ends
-    private HashSet<ActorCell<?>> watchers;    // who watches this actor (lazily created)
-    private HashSet<ActorCell<?>> watching;    // whom this actor watches (lazily created)
-    private ArrayList<Terminated> deferredNotices; // death notices that came while suspended
-    private ArrayList<Listened<?, M>> listened; // extra channels the loop selects over (lazily created)
+    /** The rarely used state, created on first use; runner-confined except {@link Extra#terminatedNotice}. */
+    private Extra<M> x;
 
-    private ActorCell(ActorSystem system, ActorCell<?> parent, String name, Supplier<? extends Actor<M>> factory,
+    /** What most actors never need: restart bookkeeping, death watch, listened channels, the final notice. */
+    private static final class Extra<M> {
+        Throwable pendingRestart;              // non-null: restart at restartAt with this cause
+        long restartAt;                        // System.nanoTime() deadline of the pending restart
+        HashSet<ActorCell<?>> watchers;        // who watches this actor (lazily created)
+        HashSet<ActorCell<?>> watching;        // whom this actor watches (lazily created)
+        ArrayList<Terminated> deferredNotices; // death notices that came while suspended
+        ArrayList<Listened<?, M>> listened;    // extra channels the loop selects over (null: none)
+        /** Written before {@link #sysHead} becomes CLOSED; read by whoever finds it CLOSED. */
+        Terminated terminatedNotice;
+    }
+
+    private Extra<M> x() {
+        Extra<M> e = x;
+        return e != null ? e : (x = new Extra<>());
+    }
+
+    private ActorCell(ActorSystem system, ActorCell<?> parent, String name, long id, Supplier<? extends Actor<M>> factory,
                       MailboxQueue<M> mailbox) {
         this.system = system;
         this.parent = parent;
         this.name = name;
+        this.id = id;
         this.factory = factory;
         this.mailbox = mailbox;
     }
 
     static ActorCell<Void> guardian(ActorSystem system, Supplier<? extends Actor<Void>> factory) {
-        ActorCell<Void> g = new ActorCell<>(system, null, "user", factory, Mailbox.<Void>unbounded().create());
+        ActorCell<Void> g = new ActorCell<>(system, null, "user", 0, factory, Mailbox.<Void>unbounded().create());
         g.startRunner();
         return g;
     }
@@ -157,12 +178,17 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
 
     @Override
     public String name() {
-        return name;
+        return name != null ? name : "$" + id;
+    }
+
+    /** The key of this actor among its siblings: its name, or itself if the name is generated ('$' names are reserved). */
+    Object siblingKey() {
+        return name != null ? name : this;
     }
 
     @Override
     public String path() {
-        return parent == null ? system.rootPath() + "/" + name : parent.path() + "/" + name;
+        return parent == null ? system.rootPath() + "/" + name() : parent.path() + "/" + name();
     }
 
     @Override
@@ -201,11 +227,16 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
 
     @Override
     public CompletableFuture<Terminated> whenTerminated() {
-        return termination.thenApply(t -> t);
+        return terminationFuture().thenApply(t -> t);
     }
 
     CompletableFuture<Terminated> terminationFuture() {
-        return termination;
+        CompletableFuture<Terminated> f = termination;
+        if (f == null) {
+            f = new CompletableFuture<>();
+            if (!TERMINATION.compareAndSet(this, null, f)) f = termination;
+        }
+        return f;
     }
 
     void deadLetter(Object message, DeadLetter.Reason reason) {
@@ -241,25 +272,34 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         Objects.requireNonNull(childFactory, "factory");
         Objects.requireNonNull(childMailbox, "mailbox");
         if (parent != null) checkOwnThread("spawn");
-        String n = childName == null ? system.generateName() : childName;
-        if (n.isEmpty() || n.indexOf('/') >= 0) {
-            throw new IllegalArgumentException("actor name must be non-empty and contain no '/', got '" + n + "'");
+        if (childName != null && (childName.isEmpty() || childName.indexOf('/') >= 0 || childName.charAt(0) == '$')) {
+            throw new IllegalArgumentException("actor name must be non-empty, contain no '/' and not start with '$' "
+                    + "(reserved for generated names), got '" + childName + "'");
         }
-        ActorCell<C> child = new ActorCell<>(system, this, n, childFactory, childMailbox.create());
+        ActorCell<C> child = new ActorCell<>(system, this, childName, childName == null ? system.generateId() : 0,
+                childFactory, childMailbox.create());
         synchronized (this) {
             if (stopRequested) {
-                throw new IllegalStateException("cannot spawn '" + n + "' under " + path() + ": it is stopping");
+                throw new IllegalStateException("cannot spawn '" + child.name() + "' under " + path() + ": it is stopping");
             }
+            if (supervision == null) supervision = new Supervision(this);
             supervision.add(child); // throws IllegalArgumentException if the name is taken
         }
         child.startRunner();
         return child;
     }
 
+    /** The supervision state, read under the monitor that guards the reference; null if no child was ever spawned. */
+    private Supervision supervision() {
+        synchronized (this) {
+            return supervision;
+        }
+    }
+
     @Override
     public List<ActorRef<?>> children() {
         synchronized (this) {
-            return supervision.liveChildren();
+            return supervision == null ? List.of() : supervision.liveChildren();
         }
     }
 
@@ -267,10 +307,11 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     public void watch(ActorRef<?> target) {
         checkOwnThread("watch");
         ActorCell<?> t = cellOf(target, "watch");
-        if (watching == null) watching = new HashSet<>();
-        if (!watching.add(t)) return;
+        Extra<M> e = x();
+        if (e.watching == null) e.watching = new HashSet<>();
+        if (!e.watching.add(t)) return;
         if (!t.pushSys(new SysMsg.Watch(this))) {
-            pushSys(new SysMsg.DeathNotice(t.terminatedNotice)); // already terminated: notice at once
+            pushSys(new SysMsg.DeathNotice(t.x.terminatedNotice)); // already terminated: notice at once
         }
     }
 
@@ -278,7 +319,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     public void unwatch(ActorRef<?> target) {
         checkOwnThread("unwatch");
         ActorCell<?> t = cellOf(target, "unwatch");
-        if (watching != null && watching.remove(t)) t.pushSys(new SysMsg.Unwatch(this));
+        if (x != null && x.watching != null && x.watching.remove(t)) t.pushSys(new SysMsg.Unwatch(this));
     }
 
     @Override
@@ -286,8 +327,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(adapter, "adapter");
         checkOwnThread("listen");
-        if (listened == null) listened = new ArrayList<>();
-        listened.add(new Listened<>(source, adapter));
+        Extra<M> e = x();
+        if (e.listened == null) e.listened = new ArrayList<>();
+        e.listened.add(new Listened<>(source, adapter));
     }
 
     @Override
@@ -452,9 +494,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
                 processSystemMessages();
             } else if (suspended) {
                 waitWhileSuspended();
-            } else if (deferredNotices != null && !deferredNotices.isEmpty()) {
-                deliverNotice(deferredNotices.removeFirst());
-            } else if (listened != null) {
+            } else if (x != null && x.deferredNotices != null && !x.deferredNotices.isEmpty()) {
+                deliverNotice(x.deferredNotices.removeFirst());
+            } else if (x != null && x.listened != null) {
                 M m = nextFromSelect(); // keeps the thread while listening: it blocks in select
                 if (m != null) process(m);
             } else {
@@ -471,6 +513,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
 
     @SuppressWarnings("unchecked")
     private M nextFromSelect() {
+        ArrayList<Listened<?, M>> listened = x.listened;
         List<SelectClause<?>> clauses = new ArrayList<>(listened.size() + 1);
         clauses.add(mailbox.loopClause(m -> m, () -> WAKE));
         for (Listened<?, M> l : listened) clauses.add(l.clause());
@@ -484,7 +527,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         if (r == null || r == WAKE) return null;
         if (r instanceof Listened<?, ?> closedSource) {
             listened.remove(closedSource);
-            if (listened.isEmpty()) listened = null;
+            if (listened.isEmpty()) x.listened = null;
             return null;
         }
         return (M) r;
@@ -511,14 +554,15 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     }
 
     private void waitWhileSuspended() {
-        if (pendingRestart == null) {
+        Extra<M> e = x();
+        if (e.pendingRestart == null) {
             blocking(() -> {
                 LockSupport.park(this);
                 return null;
             });
             return;
         }
-        long left = restartAt - System.nanoTime();
+        long left = e.restartAt - System.nanoTime();
         if (left <= 0) {
             restart();
         } else {
@@ -546,40 +590,44 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         }
         for (SysMsg m = fifo; m != null; m = m.next) {
             if (terminated) {
-                if (m instanceof SysMsg.Watch w) w.watcher.pushSys(new SysMsg.DeathNotice(terminatedNotice));
+                if (m instanceof SysMsg.Watch w) w.watcher.pushSys(new SysMsg.DeathNotice(x.terminatedNotice));
                 continue;
             }
             switch (m) {
                 case SysMsg.Stop st -> terminate(st.cause);
-                case SysMsg.Failed f -> supervision.childFailed(f.child, f.cause, strategy());
+                case SysMsg.Failed f -> supervision().childFailed(f.child, f.cause, strategy());
                 case SysMsg.Watch w -> {
-                    if (watchers == null) watchers = new HashSet<>();
-                    watchers.add(w.watcher);
+                    Extra<M> e = x();
+                    if (e.watchers == null) e.watchers = new HashSet<>();
+                    e.watchers.add(w.watcher);
                 }
                 case SysMsg.Unwatch u -> {
-                    if (watchers != null) watchers.remove(u.watcher);
+                    if (x != null && x.watchers != null) x.watchers.remove(u.watcher);
                 }
                 case SysMsg.DeathNotice d -> {
-                    if (watching != null && watching.remove((ActorCell<?>) d.terminated.actor())) {
-                        if (deferredNotices == null) deferredNotices = new ArrayList<>(2);
-                        deferredNotices.add(d.terminated);
+                    if (x != null && x.watching != null && x.watching.remove((ActorCell<?>) d.terminated.actor())) {
+                        if (x.deferredNotices == null) x.deferredNotices = new ArrayList<>(2);
+                        x.deferredNotices.add(d.terminated);
                     }
                 }
                 case SysMsg.Resume r -> {
-                    if (suspended && pendingRestart == null) {
+                    if (suspended && (x == null || x.pendingRestart == null)) {
                         if (actor == null) { // its creation failed: there is no instance to resume
-                            pendingRestart = new IllegalStateException("resumed " + path() + " after its creation failed");
-                            restartAt = System.nanoTime();
+                            Extra<M> e = x();
+                            e.pendingRestart = new IllegalStateException("resumed " + path() + " after its creation failed");
+                            e.restartAt = System.nanoTime();
                         } else {
                             suspended = false;
-                            supervision.resumeEscalatedChildren();
+                            Supervision sv = supervision();
+                            if (sv != null) sv.resumeEscalatedChildren();
                         }
                     }
                 }
                 case SysMsg.Restart r -> {
                     suspended = true;
-                    pendingRestart = r.cause;
-                    restartAt = System.nanoTime() + r.delayNanos;
+                    Extra<M> e = x();
+                    e.pendingRestart = r.cause;
+                    e.restartAt = System.nanoTime() + r.delayNanos;
                 }
                 case SysMsg.Closed c -> throw new AssertionError("CLOSED is never pushed");
             }
@@ -604,8 +652,8 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     }
 
     private void restart() {
-        Throwable cause = pendingRestart;
-        pendingRestart = null;
+        Throwable cause = x.pendingRestart;
+        x.pendingRestart = null;
         Actor<M> old = actor;
         actor = null;
         if (old != null) {
@@ -628,10 +676,11 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     private void stopChildrenAndWait() {
         List<ActorCell<?>> kids;
         synchronized (this) {
+            if (supervision == null) return;
             kids = supervision.liveCells();
         }
         for (ActorCell<?> k : kids) k.stop();
-        for (ActorCell<?> k : kids) k.termination.join();
+        for (ActorCell<?> k : kids) k.terminationFuture().join();
         synchronized (this) {
             for (ActorCell<?> k : kids) supervision.remove(k);
         }
@@ -651,23 +700,24 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
             }
         }
         Terminated notice = new Terminated(this, cause);
-        terminatedNotice = notice;
+        Extra<M> e = x();
+        e.terminatedNotice = notice;
         SysMsg late = (SysMsg) SYS.getAndSet(this, CLOSED);
         for (SysMsg m = late; m != null; m = m.next) {
             if (m instanceof SysMsg.Watch w) w.watcher.pushSys(new SysMsg.DeathNotice(notice));
         }
-        if (watchers != null) {
-            for (ActorCell<?> w : watchers) w.pushSys(new SysMsg.DeathNotice(notice));
+        if (e.watchers != null) {
+            for (ActorCell<?> w : e.watchers) w.pushSys(new SysMsg.DeathNotice(notice));
         }
-        if (watching != null) {
-            for (ActorCell<?> w : watching) w.pushSys(new SysMsg.Unwatch(this));
+        if (e.watching != null) {
+            for (ActorCell<?> w : e.watching) w.pushSys(new SysMsg.Unwatch(this));
         }
         if (parent != null) {
             synchronized (parent) {
                 parent.supervision.remove(this); // the name is free again from here on
             }
         }
-        termination.complete(notice);
+        terminationFuture().complete(notice);
     }
 
     /** A channel the loop selects over, with its adapter; the record itself marks "source closed". */

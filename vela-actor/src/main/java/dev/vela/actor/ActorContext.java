@@ -34,11 +34,11 @@ public interface ActorContext<M> {
      * Spawns a child with an unbounded mailbox, supervised by this actor's
      * {@link Actor#supervisorStrategy()}. The child starts at once on its own virtual thread.
      *
-     * @param name    unique among this actor's live children, no {@code '/'}; {@code null} for a generated name
+     * @param name    unique among this actor's live children, no {@code '/'}, not starting with {@code '$'}; {@code null} for a generated name ({@code "$"} and a number)
      * @param factory creates a new instance on each call (at start and at every restart)
      * @param <C>     the child's message type
      * @return the child's reference
-     * @throws IllegalArgumentException if the name is empty, contains '/', or is taken
+     * @throws IllegalArgumentException if the name is empty, contains '/', starts with '$', or is taken
      * @throws IllegalStateException    if this actor is stopping, or called from another thread
      */
     <C> ActorRef<C> spawn(String name, Supplier<? extends Actor<C>> factory);
@@ -51,7 +51,7 @@ public interface ActorContext<M> {
      * @param mailbox the mailbox spec
      * @param <C>     the child's message type
      * @return the child's reference
-     * @throws IllegalArgumentException if the name is empty, contains '/', or is taken
+     * @throws IllegalArgumentException if the name is empty, contains '/', starts with '$', or is taken
      * @throws IllegalStateException    if this actor is stopping, or called from another thread
      */
     <C> ActorRef<C> spawn(String name, Supplier<? extends Actor<C>> factory, Mailbox<C> mailbox);

@@ -93,11 +93,11 @@ public final class ActorSystem implements AutoCloseable {
     /**
      * Spawns a top-level actor with an unbounded mailbox.
      *
-     * @param name    unique among the live top-level actors, no '/'; {@code null} for a generated name
+     * @param name    unique among the live top-level actors, no '/', not starting with '$'; {@code null} for a generated name ("$" and a number)
      * @param factory creates a new instance on each call (at start and at every restart)
      * @param <M>     the message type
      * @return the actor's reference
-     * @throws IllegalArgumentException if the name is empty, contains '/', or is taken
+     * @throws IllegalArgumentException if the name is empty, contains '/', starts with '$', or is taken
      * @throws IllegalStateException    if the system is shutting down
      */
     public <M> ActorRef<M> spawn(String name, Supplier<? extends Actor<M>> factory) {
@@ -112,7 +112,7 @@ public final class ActorSystem implements AutoCloseable {
      * @param mailbox the mailbox spec
      * @param <M>     the message type
      * @return the actor's reference
-     * @throws IllegalArgumentException if the name is empty, contains '/', or is taken
+     * @throws IllegalArgumentException if the name is empty, contains '/', starts with '$', or is taken
      * @throws IllegalStateException    if the system is shutting down
      */
     public <M> ActorRef<M> spawn(String name, Supplier<? extends Actor<M>> factory, Mailbox<M> mailbox) {
@@ -186,8 +186,9 @@ public final class ActorSystem implements AutoCloseable {
         }
     }
 
-    String generateName() {
-        return "$" + generatedNames.incrementAndGet();
+    /** A new number for a generated actor name ("$" + number); unique within this system. */
+    long generateId() {
+        return generatedNames.incrementAndGet();
     }
 
     String rootPath() {

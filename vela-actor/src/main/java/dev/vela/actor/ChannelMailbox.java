@@ -2,7 +2,6 @@ package dev.vela.actor;
 
 import dev.vela.channel.Channel;
 import dev.vela.channel.ChannelClosedException;
-import dev.vela.channel.Receiver;
 import dev.vela.channel.SelectClause;
 import dev.vela.channel.Sender;
 import java.util.function.Function;
@@ -22,21 +21,18 @@ import java.util.function.Supplier;
  * @param <M> the message type
  */
 final class ChannelMailbox<M> extends MailboxQueue<M> {
-    private final Sender<M> tx;
-    private final Receiver<M> rx;
+    // Memory: two fields (the channel keeps its own sender and receiver handles and its capacity).
+    private final Channel<M> ch;
     private final Mailbox.Overflow overflow; // null: unbounded
-    private final int capacity;
 
     ChannelMailbox(int capacity, Mailbox.Overflow overflow) {
-        Channel<M> ch = overflow == null ? Channel.unbounded() : Channel.bounded(capacity);
-        this.tx = ch.sender();
-        this.rx = ch.receiver();
+        this.ch = overflow == null ? Channel.unbounded() : Channel.bounded(capacity);
         this.overflow = overflow;
-        this.capacity = capacity;
     }
 
     @Override
     boolean offer(M message, ActorCell<M> owner) {
+        Sender<M> tx = ch.sender();
         try {
             if (overflow == null) {
                 if (tx.trySend(message)) return true;
@@ -61,7 +57,7 @@ final class ChannelMailbox<M> extends MailboxQueue<M> {
                 }
                 case DROP_OLDEST -> {
                     while (!tx.trySend(message)) {
-                        M oldest = rx.tryReceive();
+                        M oldest = ch.receiver().tryReceive();
                         if (oldest != null) owner.deadLetter(oldest, DeadLetter.Reason.DROPPED_OLDEST);
                     }
                     return true;
@@ -69,7 +65,7 @@ final class ChannelMailbox<M> extends MailboxQueue<M> {
                 case FAIL -> {
                     if (tx.trySend(message)) return true;
                     owner.deadLetter(message, DeadLetter.Reason.REJECTED);
-                    throw new MailboxFullException("mailbox of " + owner.path() + " is full (capacity " + capacity + ")");
+                    throw new MailboxFullException("mailbox of " + owner.path() + " is full (capacity " + ch.capacity() + ")");
                 }
                 default -> throw new AssertionError(overflow);
             }
@@ -82,7 +78,7 @@ final class ChannelMailbox<M> extends MailboxQueue<M> {
     @Override
     M poll() {
         try {
-            return rx.tryReceive();
+            return ch.receiver().tryReceive();
         } catch (ChannelClosedException drained) {
             return null;
         }
@@ -90,16 +86,16 @@ final class ChannelMailbox<M> extends MailboxQueue<M> {
 
     @Override
     <R> SelectClause<R> loopClause(Function<? super M, ? extends R> fn, Supplier<? extends R> wake) {
-        return rx.onReceiveOrClosed(fn, wake);
+        return ch.receiver().onReceiveOrClosed(fn, wake);
     }
 
     @Override
     <R> SelectClause<R> userClause(Function<? super M, ? extends R> fn) {
-        return rx.onReceive(fn);
+        return ch.receiver().onReceive(fn);
     }
 
     @Override
     void close() {
-        rx.close();
+        ch.receiver().close();
     }
 }

@@ -27,7 +27,7 @@ import java.util.List;
  */
 final class Supervision {
     private final ActorCell<?> owner;
-    private LinkedHashMap<String, ActorCell<?>> children;   // guarded by owner; name -> live child, spawn order
+    private LinkedHashMap<Object, ActorCell<?>> children;   // guarded by owner; siblingKey -> live child, spawn order
     private HashMap<ActorCell<?>, ArrayDeque<Long>> restarts; // owner thread; nanoTime of restarts in the window
     private HashSet<ActorCell<?>> escalated;                  // owner thread; children suspended by an ESCALATE
 
@@ -38,14 +38,14 @@ final class Supervision {
     /** Caller holds the owner's monitor. */
     void add(ActorCell<?> child) {
         if (children == null) children = new LinkedHashMap<>();
-        if (children.putIfAbsent(child.name(), child) != null) {
+        if (children.putIfAbsent(child.siblingKey(), child) != null) {
             throw new IllegalArgumentException("an actor named '" + child.name() + "' already lives under " + owner.path());
         }
     }
 
     /** Caller holds the owner's monitor. */
     void remove(ActorCell<?> child) {
-        if (children != null) children.remove(child.name(), child);
+        if (children != null) children.remove(child.siblingKey(), child);
     }
 
     /** Caller holds the owner's monitor. */
@@ -62,7 +62,7 @@ final class Supervision {
     void childFailed(ActorCell<?> child, Throwable cause, SupervisorStrategy strategy) {
         List<ActorCell<?>> affected;
         synchronized (owner) {
-            if (children == null || children.get(child.name()) != child) return; // already gone
+            if (children == null || children.get(child.siblingKey()) != child) return; // already gone
             affected = affected(child, strategy.kind());
         }
         switch (strategy.decide(cause)) {

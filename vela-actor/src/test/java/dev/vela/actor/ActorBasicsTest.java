@@ -133,6 +133,8 @@ class ActorBasicsTest extends ActorTestBase {
         assertTrue(dup.getMessage().contains("'c'"), dup.getMessage());
         assertThrows(IllegalArgumentException.class, () -> system.spawn("a/b", Counter::new));
         assertThrows(IllegalArgumentException.class, () -> system.spawn("", Counter::new));
+        IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class, () -> system.spawn("$1", Counter::new));
+        assertTrue(reserved.getMessage().contains("'$'"), reserved.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ActorSystem.create("bad name"));
         assertThrows(IllegalArgumentException.class, () -> Mailbox.bounded(0, Mailbox.Overflow.BLOCK));
     }
