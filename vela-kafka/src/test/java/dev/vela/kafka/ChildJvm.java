@@ -42,7 +42,9 @@ final class ChildJvm implements AutoCloseable {
     /** In the child's main: exit when the parent (first argument) is gone. */
     static void watchParent(String parentPid) {
         ProcessHandle.of(Long.parseLong(parentPid)).ifPresentOrElse(
-                p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)), () -> Runtime.getRuntime().halt(3));
+                p -> p.onExit().thenRun(() -> {
+                    if (!p.isAlive()) Runtime.getRuntime().halt(3);   // onExit may also complete while this JVM shuts down
+                }), () -> Runtime.getRuntime().halt(3));
     }
 
     boolean printed(String prefix) {
