@@ -5,7 +5,9 @@ import java.util.function.Supplier;
 
 /**
  * A typed actor: private state plus a {@link #receive} method that processes one message at a time
- * on the actor's own virtual thread, with lifecycle hooks for start, stop and restart.
+ * on a virtual thread, with lifecycle hooks for start, stop and restart. An idle actor holds no
+ * thread: one is started when a message arrives and ends when the mailbox is empty
+ * (see {@code docs/actors.md}, "Threads and costs"), so keep no {@code ThreadLocal} across messages.
  *
  * <pre>{@code
  * sealed interface CounterMsg permits Add, Get {}

@@ -79,9 +79,15 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     /**
      * How many times a runner that found nothing to do yields ({@link Thread#yield()}) and looks for
      * new work before it goes idle: a message that comes within that window is processed without
-     * starting a thread. {@code -Dvela.actor.idleSpins=N} overrides it (see docs/adr, actors on demand).
+     * starting a thread. {@code -Dvela.actor.idleSpins=N} overrides it (docs/adr/0026-actors-run-on-demand.md).
      */
     static final int IDLE_SPINS = Integer.getInteger("vela.actor.idleSpins", 4);
+
+    /**
+     * A runner that has processed this many messages in a row yields its carrier once, so that a
+     * flooded actor cannot keep other actors (virtual threads are not time-sliced) from running.
+     */
+    private static final int FAIR_BATCH = 1024;
 
     // Scheduling states (field state). Who moves them:
     //   IDLE -> RUNNING     a signaller, by CAS; it then starts a runner (the only way one starts)
@@ -346,7 +352,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
 
     private void checkOwnThread(String op) {
         if (Thread.currentThread() != runner) {
-            throw new IllegalStateException(op + " must be called from the actor's own thread (" + path()
+            throw new IllegalStateException(op + " must be called from the thread running the actor (" + path()
                     + "), not from " + Thread.currentThread());
         }
     }
@@ -489,6 +495,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
      * @return {@code true} when the actor went idle, {@code false} when it terminated
      */
     private boolean loop() {
+        int inARow = 0;
         while (!terminated) {
             if (sysHead != null) {
                 processSystemMessages();
@@ -503,6 +510,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
                 M m = mailbox.poll();
                 if (m != null) {
                     process(m);
+                    if (++inARow == FAIR_BATCH) {
+                        inARow = 0;
+                        Thread.yield();
+                    }
                 } else if (goIdle()) {
                     return true;
                 }

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 /**
  * What an actor can do besides processing messages: spawn and list children, watch other actors,
  * listen to channels, and select over its own mailbox. Obtained from {@link Actor#context()}; its
- * methods must be called from the actor's own thread (in a handler or a lifecycle hook), except
+ * methods must be called from the thread running the actor (in a handler or a lifecycle hook), except
  * {@link #self()} and {@link #system()}.
  *
  * @param <M> the actor's message type
@@ -32,7 +32,8 @@ public interface ActorContext<M> {
 
     /**
      * Spawns a child with an unbounded mailbox, supervised by this actor's
-     * {@link Actor#supervisorStrategy()}. The child starts at once on its own virtual thread.
+     * {@link Actor#supervisorStrategy()}. The child starts at once: a virtual thread runs its
+     * {@link Actor#preStart()}, then ends if it has nothing to process.
      *
      * @param name    unique among this actor's live children, no {@code '/'}, not starting with {@code '$'}; {@code null} for a generated name ({@code "$"} and a number)
      * @param factory creates a new instance on each call (at start and at every restart)

@@ -6,7 +6,7 @@ import java.util.function.Function;
 
 /**
  * The handle through which everyone talks to an actor: thread-safe, cheap to share, and the only way
- * in (an actor's state is reachable only from its own thread).
+ * in (an actor's state is reachable only from the thread running it).
  *
  * <pre>{@code
  * counter.tell(new Increment(5));

@@ -35,9 +35,14 @@ abstract class ActorTestBase {
 
     /** Polls {@code condition} until true, failing after 10 s. */
     static void eventually(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        eventuallyWithin(Duration.ofSeconds(10), what, condition);
+    }
+
+    /** Polls {@code condition} until true, failing after {@code limit}. */
+    static void eventuallyWithin(Duration limit, String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("not within 10 s: " + what);
+            if (System.nanoTime() > deadline) throw new AssertionError("not within " + limit + ": " + what);
             Thread.sleep(2);
         }
     }

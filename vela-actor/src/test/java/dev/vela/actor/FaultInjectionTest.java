@@ -13,14 +13,26 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * 1,000 random failures under load: the supervisor restarts or resumes exactly as its strategy says,
- * and every message is accounted for (processed, failed in its handler, or a dead letter).
+ * and every message is accounted for (processed, failed in its handler, or a dead letter). The same
+ * scenarios run at ten times the size under the "stress" tag.
  */
 class FaultInjectionTest extends ActorTestBase {
-    static final int CHILDREN = 8, SENDERS = 4, PER_SENDER = 10_000, FAILURES = 1_000;
+
+    /** The size of one run: children of the supervisor, sending threads, messages per sender, injected failures. */
+    record Load(int children, int senders, int perSender, int failures) {
+        long total() {
+            return (long) senders * perSender;
+        }
+    }
+
+    static final Load DEFAULT = new Load(8, 4, 10_000, 1_000);
+    static final Load LARGE = new Load(32, 8, 125_000, 10_000);
 
     enum Kind { OK, RESTART, RESUME }
 
@@ -72,7 +84,10 @@ class FaultInjectionTest extends ActorTestBase {
         private final List<ActorRef<Msg>> out;
         private final CountDownLatch ready;
 
-        Supervisor(SupervisorStrategy strategy, Stats[] stats, List<ActorRef<Msg>> out, CountDownLatch ready) {
+        private final int senders;
+
+        Supervisor(SupervisorStrategy strategy, Stats[] stats, List<ActorRef<Msg>> out, CountDownLatch ready, int senders) {
+            this.senders = senders;
             this.strategy = strategy;
             this.stats = stats;
             this.out = out;
@@ -83,7 +98,7 @@ class FaultInjectionTest extends ActorTestBase {
         protected void preStart() {
             for (int i = 0; i < stats.length; i++) {
                 Stats s = stats[i];
-                int[] last = new int[SENDERS];
+                int[] last = new int[senders];
                 java.util.Arrays.fill(last, -1);
                 out.add(context().spawn("child-" + i, () -> new Child(s, last)));
             }
@@ -100,13 +115,13 @@ class FaultInjectionTest extends ActorTestBase {
     }
 
     /** The plan: which (sender, seq) messages fail, and how; same seed, same plan. */
-    private static Kind[][] plan(long seed) {
+    private static Kind[][] plan(long seed, Load load) {
         Random rnd = new Random(seed);
-        Kind[][] p = new Kind[SENDERS][PER_SENDER];
+        Kind[][] p = new Kind[load.senders()][load.perSender()];
         for (Kind[] row : p) java.util.Arrays.fill(row, Kind.OK);
         int placed = 0;
-        while (placed < FAILURES) {
-            int s = rnd.nextInt(SENDERS), q = rnd.nextInt(PER_SENDER);
+        while (placed < load.failures()) {
+            int s = rnd.nextInt(load.senders()), q = rnd.nextInt(load.perSender());
             if (p[s][q] != Kind.OK) continue;
             p[s][q] = rnd.nextInt(4) == 0 ? Kind.RESUME : Kind.RESTART;
             placed++;
@@ -116,10 +131,10 @@ class FaultInjectionTest extends ActorTestBase {
 
     private List<Thread> send(Kind[][] plan, List<ActorRef<Msg>> children, int[][] target, AtomicLong sent) {
         List<Thread> threads = new ArrayList<>();
-        for (int s = 0; s < SENDERS; s++) {
+        for (int s = 0; s < plan.length; s++) {
             int sender = s;
             threads.add(Thread.ofVirtual().start(() -> {
-                for (int q = 0; q < PER_SENDER; q++) {
+                for (int q = 0; q < plan[sender].length; q++) {
                     children.get(target[sender][q]).tell(new Msg(sender, q, plan[sender][q]));
                     sent.incrementAndGet();
                 }
@@ -128,36 +143,47 @@ class FaultInjectionTest extends ActorTestBase {
         return threads;
     }
 
-    private static int[][] targets(long seed) {
+    private static int[][] targets(long seed, Load load) {
         Random rnd = new Random(seed ^ 0x5DEECE66DL);
-        int[][] t = new int[SENDERS][PER_SENDER];
-        for (int[] row : t) for (int q = 0; q < row.length; q++) row[q] = rnd.nextInt(CHILDREN);
+        int[][] t = new int[load.senders()][load.perSender()];
+        for (int[] row : t) for (int q = 0; q < row.length; q++) row[q] = rnd.nextInt(load.children());
         return t;
     }
 
     @Test
     void thousandRandomFailuresRestartOrResumeExactlyAsThePolicySaysAndLoseNothing() throws Exception {
+        randomFailuresRestartOrResumeExactlyAsThePolicySays(DEFAULT);
+    }
+
+    @Test
+    @Tag("stress")
+    @Timeout(600)
+    void tenThousandRandomFailuresOverAMillionMessages() throws Exception {
+        randomFailuresRestartOrResumeExactlyAsThePolicySays(LARGE);
+    }
+
+    private void randomFailuresRestartOrResumeExactlyAsThePolicySays(Load load) throws Exception {
         long seed = System.nanoTime();
-        Kind[][] plan = plan(seed);
-        int[][] target = targets(seed);
-        Stats[] stats = new Stats[CHILDREN];
-        for (int i = 0; i < CHILDREN; i++) stats[i] = new Stats();
+        Kind[][] plan = plan(seed, load);
+        int[][] target = targets(seed, load);
+        Stats[] stats = new Stats[load.children()];
+        for (int i = 0; i < stats.length; i++) stats[i] = new Stats();
         List<ActorRef<Msg>> children = new java.util.concurrent.CopyOnWriteArrayList<>();
         CountDownLatch ready = new CountDownLatch(1);
         SupervisorStrategy strategy = SupervisorStrategy.oneForOne()
                 .withDecider(t -> t instanceof IllegalArgumentException ? Directive.RESUME : Directive.RESTART)
                 .withMaxRestarts(Integer.MAX_VALUE, Duration.ofMinutes(1));
-        system.spawn("sup", () -> new Supervisor(strategy, stats, children, ready));
+        system.spawn("sup", () -> new Supervisor(strategy, stats, children, ready, load.senders()));
         assertTrue(ready.await(10, TimeUnit.SECONDS));
         AtomicLong sent = new AtomicLong();
-        for (Thread t : send(plan, children, target, sent)) assertTrue(t.join(Duration.ofSeconds(30)), "sender stuck");
-        long total = (long) SENDERS * PER_SENDER;
-        eventually("every message handled", () -> handled(stats) == total);
+        for (Thread t : send(plan, children, target, sent)) assertTrue(t.join(Duration.ofMinutes(5)), "sender stuck");
+        long total = load.total();
+        eventuallyWithin(Duration.ofMinutes(5), "every message handled", () -> handled(stats) == total);
 
         int expectedRestarts = 0, expectedResumes = 0;
-        int[] restartsPerChild = new int[CHILDREN];
-        for (int s = 0; s < SENDERS; s++) {
-            for (int q = 0; q < PER_SENDER; q++) {
+        int[] restartsPerChild = new int[load.children()];
+        for (int s = 0; s < load.senders(); s++) {
+            for (int q = 0; q < load.perSender(); q++) {
                 if (plan[s][q] == Kind.RESTART) {
                     expectedRestarts++;
                     restartsPerChild[target[s][q]]++;
@@ -166,9 +192,9 @@ class FaultInjectionTest extends ActorTestBase {
                 }
             }
         }
-        assertEquals(FAILURES, expectedRestarts + expectedResumes);
+        assertEquals(load.failures(), expectedRestarts + expectedResumes);
         int restarts = 0, resumes = 0;
-        for (int i = 0; i < CHILDREN; i++) {
+        for (int i = 0; i < load.children(); i++) {
             Stats s = stats[i];
             assertEquals(restartsPerChild[i], s.restartFailures.get(), "seed " + seed + ": child " + i);
             assertEquals(restartsPerChild[i], s.postRestarts.get(), "seed " + seed + ": restarts of child " + i);
@@ -191,25 +217,36 @@ class FaultInjectionTest extends ActorTestBase {
 
     @Test
     void stoppingTheTreeUnderLoadAccountsForEveryMessage() throws Exception {
+        stoppingTheTreeUnderLoadAccountsForEveryMessage(DEFAULT);
+    }
+
+    @Test
+    @Tag("stress")
+    @Timeout(600)
+    void stoppingALargeTreeUnderHeavyLoadAccountsForEveryMessage() throws Exception {
+        stoppingTheTreeUnderLoadAccountsForEveryMessage(LARGE);
+    }
+
+    private void stoppingTheTreeUnderLoadAccountsForEveryMessage(Load load) throws Exception {
         long seed = System.nanoTime();
-        Kind[][] plan = plan(seed);
-        int[][] target = targets(seed);
-        Stats[] stats = new Stats[CHILDREN];
-        for (int i = 0; i < CHILDREN; i++) stats[i] = new Stats();
+        Kind[][] plan = plan(seed, load);
+        int[][] target = targets(seed, load);
+        Stats[] stats = new Stats[load.children()];
+        for (int i = 0; i < stats.length; i++) stats[i] = new Stats();
         List<ActorRef<Msg>> children = new java.util.concurrent.CopyOnWriteArrayList<>();
         CountDownLatch ready = new CountDownLatch(1);
         SupervisorStrategy strategy = SupervisorStrategy.oneForOne()
                 .withDecider(t -> t instanceof IllegalArgumentException ? Directive.RESUME : Directive.RESTART)
                 .withMaxRestarts(Integer.MAX_VALUE, Duration.ofMinutes(1));
-        ActorRef<String> sup = system.spawn("sup", () -> new Supervisor(strategy, stats, children, ready));
+        ActorRef<String> sup = system.spawn("sup", () -> new Supervisor(strategy, stats, children, ready, load.senders()));
         assertTrue(ready.await(10, TimeUnit.SECONDS));
         AtomicLong sent = new AtomicLong();
         List<Thread> senders = send(plan, children, target, sent);
-        eventually("some progress", () -> handled(stats) > 5_000);
+        eventually("some progress", () -> handled(stats) > load.total() / 8);
         sup.stop();
-        for (Thread t : senders) assertTrue(t.join(Duration.ofSeconds(30)), "sender stuck");
-        awaitTerminated(sup);
-        long total = (long) SENDERS * PER_SENDER;
+        for (Thread t : senders) assertTrue(t.join(Duration.ofMinutes(5)), "sender stuck");
+        sup.whenTerminated().get(5, TimeUnit.MINUTES);
+        long total = load.total();
         assertEquals(total, handled(stats) + system.deadLetters().count(), "seed " + seed);
         for (ActorRef<Msg> c : children) assertTrue(c.whenTerminated().isDone());
     }
@@ -226,7 +263,7 @@ class FaultInjectionTest extends ActorTestBase {
         }));
         try {
             s.spawn("sup", () -> new Supervisor(SupervisorStrategy.oneForOne().withMaxRestarts(5, Duration.ofMinutes(1)),
-                    stats, children, ready));
+                    stats, children, ready, 1));
             assertTrue(ready.await(10, TimeUnit.SECONDS));
             ActorRef<Msg> c = children.get(0);
             int total = 2_000;
