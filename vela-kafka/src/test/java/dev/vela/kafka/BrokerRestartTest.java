@@ -9,11 +9,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The broker goes away and comes back on the same port and data: the pool resumes by itself. Own broker. */
 @Timeout(150)
+@Order(Integer.MAX_VALUE)   // last: see junit-platform.properties
 class BrokerRestartTest {
     @Test
     void aWorkerPoolResumesAfterTheBrokerRestarts() throws Exception {

@@ -37,7 +37,9 @@ final class KafkaTestSupport {
     /** Sends {@code values} (key = value) with a plain producer and waits for every acknowledgement. */
     static void produce(String bootstrap, String topic, List<String> values) {
         try (var p = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new StringSerializer())) {
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
+                new StringSerializer(), new StringSerializer())) {
             var futures = new ArrayList<java.util.concurrent.Future<?>>();
             for (String v : values) futures.add(p.send(new ProducerRecord<>(topic, v, v)));
             for (var f : futures) f.get(30, TimeUnit.SECONDS);

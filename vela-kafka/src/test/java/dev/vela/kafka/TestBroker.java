@@ -182,6 +182,17 @@ final class TestBroker implements AutoCloseable {
         try (Admin admin = admin()) {
             admin.createTopics(Stream.of(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
                     .all().get(30, TimeUnit.SECONDS);
+            // The controller has the topics; wait until the broker's metadata serves a leader for every
+            // partition, or a producer's first request can race it (NOT_LEADER, then sequence errors).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                var described = admin.describeTopics(List.of(names)).allTopicNames().get(30, TimeUnit.SECONDS);
+                boolean ready = described.size() == names.length && described.values().stream().allMatch(d ->
+                        d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null));
+                if (ready) break;
+                if (System.nanoTime() > deadline) throw new IllegalStateException("no leaders for " + List.of(names));
+                sleep(50);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("could not create topics " + List.of(names) + ": " + e, e);
         }
