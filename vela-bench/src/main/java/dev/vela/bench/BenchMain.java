@@ -59,6 +59,7 @@ public final class BenchMain {
             SpawnLatencyBench.class, MemoryBench.class,                                 // the seed's spawn and memory rows
             RendezvousBench.class, PairsBench.class, SelectBench.class, AsyncBench.class, WorkerSpawnBench.class,
             PipelineBench.class,                                                        // issue 7: pipelines vs Pekko Streams
+            BroadcastBench.class,                                                       // issue 9: broadcast vs CoW list of ABQs
             GoBench.class);                                                             // the optional Go column
 
     /** The plain-Java benchmarks of {@link #BENCHMARKS}, each run as one case by {@link #runPlain}. */

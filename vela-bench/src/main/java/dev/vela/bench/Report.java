@@ -87,6 +87,8 @@ final class Report {
                     PipelineBench.MAP_N);
             case "PipelineBench.mapPar4" -> String.format(Locale.ROOT, "pipeline: range → mapPar(4) (≈ 0.2 µs of work) → fold, %,d elements",
                     PipelineBench.PAR_N);
+            case "BroadcastBench.broadcast" -> "broadcast to " + p.get("subscribers") + " subscriber"
+                    + ("1".equals(p.get("subscribers")) ? "" : "s") + ", capacity " + BroadcastBench.CAPACITY + " each";
             default -> c.scenario();
         };
     }

@@ -183,22 +183,22 @@ abstract sealed class ChannelCore<T> extends Channel<T> permits BufferChannel, R
 
     final void countSent() {
         Counters c = counters;
-        if (c != null) c.sent.increment();
+        if (c != null) c.sent();
     }
 
     final void countReceived() {
         Counters c = counters;
-        if (c != null) c.received.increment();
+        if (c != null) c.received();
     }
 
     final void countSendWaited() {
         Counters c = counters;
-        if (c != null) c.sendsWaited.increment();
+        if (c != null) c.sendWaited();
     }
 
     final void countReceiveWaited() {
         Counters c = counters;
-        if (c != null) c.receivesWaited.increment();
+        if (c != null) c.receiveWaited();
     }
 
     /**
@@ -208,7 +208,7 @@ abstract sealed class ChannelCore<T> extends Channel<T> permits BufferChannel, R
      */
     final void undelivered(Object value) {
         Counters c = counters;
-        if (c != null) c.dropped.increment();
+        if (c != null) c.dropped();
         java.util.function.Consumer<Object> cb = onUndelivered;
         if (cb != null) cb.accept(value);
     }

@@ -140,8 +140,8 @@ final class RendezvousChannel<T> extends ChannelCore<T> {
     private void countTransfer() {
         Counters c = counters;
         if (c != null) {
-            c.sent.increment();
-            c.received.increment();
+            c.sent();
+            c.received();
         }
     }
 
