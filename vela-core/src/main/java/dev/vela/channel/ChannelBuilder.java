@@ -93,8 +93,8 @@ public final class ChannelBuilder<T> {
     }
 
     /**
-     * Whether the channel keeps {@link ChannelMetrics} (default off). On: one uncontended counter
-     * increment per send and per receive (measured in vela-bench, docs/performance.md).
+     * Whether the channel keeps {@link ChannelMetrics} (default off). On: one atomic add per send
+     * and per receive, on separate cache lines (MetricsBench in vela-bench, docs/performance.md).
      *
      * @param on whether to keep metrics
      * @return this builder
