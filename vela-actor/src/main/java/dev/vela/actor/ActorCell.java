@@ -113,7 +113,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     final ActorSystem system;
     final ActorCell<?> parent;                 // null only for the guardian
     private final String name;                 // null for a generated name: then it is "$" + id
-    private final long id;                     // the generated name's number; 0 if named
+    private final int id;                      // the generated name's number (unsigned); 0 if named
     private final Supplier<? extends Actor<M>> factory;
     final MailboxQueue<M> mailbox;
 
@@ -162,7 +162,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         return e != null ? e : (x = new Extra<>());
     }
 
-    private ActorCell(ActorSystem system, ActorCell<?> parent, String name, long id, Supplier<? extends Actor<M>> factory,
+    private ActorCell(ActorSystem system, ActorCell<?> parent, String name, int id, Supplier<? extends Actor<M>> factory,
                       MailboxQueue<M> mailbox) {
         this.system = system;
         this.parent = parent;
@@ -184,7 +184,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
 
     @Override
     public String name() {
-        return name != null ? name : "$" + id;
+        return name != null ? name : "$" + Integer.toUnsignedString(id);
     }
 
     /** The key of this actor among its siblings: its name, or itself if the name is generated ('$' names are reserved). */

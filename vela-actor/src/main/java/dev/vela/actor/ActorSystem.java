@@ -186,9 +186,12 @@ public final class ActorSystem implements AutoCloseable {
         }
     }
 
-    /** A new number for a generated actor name ("$" + number); unique within this system. */
-    long generateId() {
-        return generatedNames.incrementAndGet();
+    /**
+     * A new number for a generated actor name ("$" + number, read as unsigned): unique within this
+     * system for its first 4,294,967,295 generated names (an int keeps each actor 8 bytes smaller).
+     */
+    int generateId() {
+        return (int) generatedNames.incrementAndGet();
     }
 
     String rootPath() {

@@ -20,63 +20,84 @@ import java.util.function.Supplier;
  *
  * @param <M> the message type
  */
-final class ChannelMailbox<M> extends MailboxQueue<M> {
-    // Memory: two fields (the channel keeps its own sender and receiver handles and its capacity).
-    private final Channel<M> ch;
-    private final Mailbox.Overflow overflow; // null: unbounded
+sealed class ChannelMailbox<M> extends MailboxQueue<M> permits ChannelMailbox.Bounded {
+    // Memory: one field (the channel keeps its own sender and receiver handles and its capacity);
+    // the unbounded mailbox, the default, is this class itself, the bounded one adds its policy.
+    final Channel<M> ch;
 
-    ChannelMailbox(int capacity, Mailbox.Overflow overflow) {
-        this.ch = overflow == null ? Channel.unbounded() : Channel.bounded(capacity);
-        this.overflow = overflow;
+    private ChannelMailbox(Channel<M> ch) {
+        this.ch = ch;
+    }
+
+    /** The mailbox spec's channel mailbox: unbounded if {@code overflow} is null. */
+    static <M> ChannelMailbox<M> create(int capacity, Mailbox.Overflow overflow) {
+        return overflow == null ? new ChannelMailbox<>(Channel.unbounded()) : new Bounded<>(capacity, overflow);
     }
 
     @Override
     boolean offer(M message, ActorCell<M> owner) {
-        Sender<M> tx = ch.sender();
         try {
-            if (overflow == null) {
-                if (tx.trySend(message)) return true;
-                owner.deadLetter(message, DeadLetter.Reason.RECIPIENT_STOPPED); // unreachable: unbounded never full
-                return false;
-            }
-            switch (overflow) {
-                case BLOCK -> {
-                    try {
-                        tx.send(message);
-                        return true;
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt(); // the caller sees it; tell has no checked exception
-                        owner.deadLetter(message, DeadLetter.Reason.SENDER_INTERRUPTED);
-                        return false;
-                    }
-                }
-                case DROP_NEWEST -> {
-                    if (tx.trySend(message)) return true;
-                    owner.deadLetter(message, DeadLetter.Reason.DROPPED_NEWEST);
-                    return false;
-                }
-                case DROP_OLDEST -> {
-                    while (!tx.trySend(message)) {
-                        M oldest = ch.receiver().tryReceive();
-                        if (oldest != null) owner.deadLetter(oldest, DeadLetter.Reason.DROPPED_OLDEST);
-                    }
-                    return true;
-                }
-                case FAIL -> {
-                    if (tx.trySend(message)) return true;
-                    owner.deadLetter(message, DeadLetter.Reason.REJECTED);
-                    throw new MailboxFullException("mailbox of " + owner.path() + " is full (capacity " + ch.capacity() + ")");
-                }
-                default -> throw new AssertionError(overflow);
-            }
+            if (ch.sender().trySend(message)) return true;
+            owner.deadLetter(message, DeadLetter.Reason.RECIPIENT_STOPPED); // unreachable: unbounded never full
+            return false;
         } catch (ChannelClosedException stopped) {
             owner.deadLetter(message, DeadLetter.Reason.RECIPIENT_STOPPED);
             return false;
         }
     }
 
+    /** A bounded channel plus an overflow policy. */
+    static final class Bounded<M> extends ChannelMailbox<M> {
+        private final Mailbox.Overflow overflow;
+
+        Bounded(int capacity, Mailbox.Overflow overflow) {
+            super(Channel.bounded(capacity));
+            this.overflow = overflow;
+        }
+
+        @Override
+        boolean offer(M message, ActorCell<M> owner) {
+            Sender<M> tx = ch.sender();
+            try {
+                switch (overflow) {
+                    case BLOCK -> {
+                        try {
+                            tx.send(message);
+                            return true;
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt(); // the caller sees it; tell has no checked exception
+                            owner.deadLetter(message, DeadLetter.Reason.SENDER_INTERRUPTED);
+                            return false;
+                        }
+                    }
+                    case DROP_NEWEST -> {
+                        if (tx.trySend(message)) return true;
+                        owner.deadLetter(message, DeadLetter.Reason.DROPPED_NEWEST);
+                        return false;
+                    }
+                    case DROP_OLDEST -> {
+                        while (!tx.trySend(message)) {
+                            M oldest = ch.receiver().tryReceive();
+                            if (oldest != null) owner.deadLetter(oldest, DeadLetter.Reason.DROPPED_OLDEST);
+                        }
+                        return true;
+                    }
+                    case FAIL -> {
+                        if (tx.trySend(message)) return true;
+                        owner.deadLetter(message, DeadLetter.Reason.REJECTED);
+                        throw new MailboxFullException("mailbox of " + owner.path() + " is full (capacity " + ch.capacity() + ")");
+                    }
+                    default -> throw new AssertionError(overflow);
+                }
+            } catch (ChannelClosedException stopped) {
+                owner.deadLetter(message, DeadLetter.Reason.RECIPIENT_STOPPED);
+                return false;
+            }
+        }
+    }
+
     @Override
-    M poll() {
+    final M poll() {
         try {
             return ch.receiver().tryReceive();
         } catch (ChannelClosedException drained) {

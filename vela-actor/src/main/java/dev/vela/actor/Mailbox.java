@@ -90,7 +90,7 @@ public final class Mailbox<M> {
 
     MailboxQueue<M> create() {
         if (priority != null) return new PriorityMailbox<>(priority);
-        return new ChannelMailbox<>(capacity, overflow);
+        return ChannelMailbox.create(capacity, overflow);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -39,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * Both counters do the same work per message (increment, compare with a volatile target). Memory per
  * idle actor is not a JMH benchmark: run {@code java -cp vela-bench.jar dev.vela.bench.ActorBench}
- * ({@link #main}), which keeps 1,000,000 idle actors of each kind alive and divides the retained heap.
+ * ({@link #main}), which keeps 1,000,000 idle actors of each kind alive and divides the retained heap,
+ * for Vela both freshly spawned and after each actor has processed one message (its mailbox's channel
+ * then has been used; an idle Vela actor holds no thread either way, see ADR 0026).
  */
 @State(Scope.Benchmark)
 @Fork(1) @Warmup(iterations = 2, time = 1) @Measurement(iterations = 3, time = 1)
@@ -185,31 +188,40 @@ public class ActorBench {
         return best;
     }
 
-    /** Bytes per idle Vela actor with {@code n} alive (each parked on its empty mailbox). */
-    static double velaBytesPerIdleActor(int n) throws Exception {
+    /**
+     * Bytes per idle Vela actor with {@code n} alive: freshly spawned, or ({@code afterOneMessage}) each
+     * after it has processed one message.
+     */
+    static double velaBytesPerIdleActor(int n, boolean afterOneMessage) throws Exception {
         ActorSystem sys = ActorSystem.create("memory");
         try {
-            CountDownLatch started = new CountDownLatch(n);
+            CountDownLatch started = new CountDownLatch(n), handled = new CountDownLatch(afterOneMessage ? n : 0);
             // warm up class loading and the system's own objects before the baseline
             sys.spawn(null, () -> new Actor<String>() {
                 @Override
                 protected void receive(String m) {}
             }).stop();
+            // one factory for all, as Pekko's side shares one Behavior; each actor still gets its own instance
+            Supplier<Actor<String>> factory = () -> new Actor<String>() {
+                @Override
+                protected void preStart() {
+                    started.countDown();
+                }
+
+                @Override
+                protected void receive(String m) {
+                    handled.countDown();
+                }
+            };
             long before = usedHeap();
             List<ActorRef<String>> refs = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                refs.add(sys.spawn(null, () -> new Actor<String>() {
-                    @Override
-                    protected void preStart() {
-                        started.countDown();
-                    }
-
-                    @Override
-                    protected void receive(String m) {}
-                }));
-            }
+            for (int i = 0; i < n; i++) refs.add(sys.spawn(null, factory));
             if (!started.await(5, TimeUnit.MINUTES)) throw new IllegalStateException("actors did not start");
-            Thread.sleep(500); // let every actor reach its idle wait
+            if (afterOneMessage) {
+                for (ActorRef<String> r : refs) r.tell("hello");
+                if (!handled.await(5, TimeUnit.MINUTES)) throw new IllegalStateException("messages not handled");
+            }
+            Thread.sleep(3000); // let every actor go idle (its runner thread ends)
             long after = usedHeap();
             long refList = 16L + 4L * n; // the benchmark's own ArrayList (compressed oops) is not the actors'
             Reference.reachabilityFence(refs);
@@ -259,8 +271,10 @@ public class ActorBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         System.out.printf("JDK %s, %d CPUs, %d idle actors%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), n);
-        double v = velaBytesPerIdleActor(n);
+        double v = velaBytesPerIdleActor(n, false);
         System.out.printf("Vela : %.0f bytes per idle actor%n", v);
+        double vm = velaBytesPerIdleActor(n, true);
+        System.out.printf("Vela : %.0f bytes per idle actor that has processed one message%n", vm);
         double p = pekkoBytesPerIdleActor(n);
         System.out.printf("Pekko: %.0f bytes per idle actor (includes one ActorSystem's fixed cost / N)%n", p);
         System.out.printf("Vela / Pekko = %.2f%n", v / p);
