@@ -34,8 +34,8 @@ import java.util.function.Consumer;
  * <h2>Limits</h2>
  * Threads that are not workers (the main thread, platform threads) are not watched: if such a thread
  * is about to send to a channel the workers wait on, the report is a false alarm. Use
- * {@link Action#REPORT} if that can happen. A select's wait is failed by an interrupt (it throws
- * {@link InterruptedException}); the other operations throw {@link ChannelDeadlockException}.
+ * {@link Action#REPORT} if that can happen. Every failed operation, a select included, throws
+ * {@link ChannelDeadlockException} and had no effect.
  *
  * <h2>Implementation overview</h2>
  * Only the slow path pays: while a watchdog runs, {@link Waiter#await} records (thread → waiter,
@@ -188,7 +188,7 @@ public final class DeadlockWatchdog implements AutoCloseable {
             if (action == Action.FAIL) {
                 for (var e : now.entrySet()) {
                     if (e.getValue().state() != null) continue;           // completed meanwhile
-                    if (e.getValue().channel != null) VERDICTS.put(e.getKey(), report);
+                    VERDICTS.put(e.getKey(), report);                  // select too: it throws ChannelCore.interrupted()
                     e.getKey().interrupt();
                 }
             }

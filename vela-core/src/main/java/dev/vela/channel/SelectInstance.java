@@ -119,7 +119,7 @@ final class SelectInstance extends Waiter {
             // 2. register
             if (Thread.interrupted()) {
                 passOn(unused, cs, -1);
-                throw new InterruptedException();
+                throw ChannelCore.interrupted();   // or the watchdog's ChannelDeadlockException
             }
             SelectInstance sel = new SelectInstance(Thread.currentThread());
             SelectWaiter[] ws = new SelectWaiter[n];
@@ -142,7 +142,7 @@ final class SelectInstance extends Waiter {
                 if (sel.cancel()) {
                     deregister(cs, ws);
                     passOn(unused, cs, -1);
-                    if (s == INTERRUPTED) throw new InterruptedException();
+                    if (s == INTERRUPTED) throw ChannelCore.interrupted();   // or the watchdog's ChannelDeadlockException
                     return timeout.onOther.get();
                 }
                 if (s == INTERRUPTED) Thread.currentThread().interrupt(); // served meanwhile: keep the flag

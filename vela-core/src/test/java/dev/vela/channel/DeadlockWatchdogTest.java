@@ -51,6 +51,24 @@ class DeadlockWatchdogTest extends ChannelTestBase {
         }
     }
 
+    /** A worker blocked in a select is failed like any other operation: ChannelDeadlockException, nothing taken. */
+    @Test
+    void aSelectInTheCycleIsFailedToo() throws Exception {
+        try (DeadlockWatchdog watchdog = DeadlockWatchdog.start(Duration.ofMillis(50), DeadlockWatchdog.Action.FAIL, r -> {})) {
+            Channel<Integer> x = Channel.bounded(1), y = Channel.rendezvous(), z = Channel.unbounded();
+            Worker<Integer> selecting = Worker.spawn("selecting", () -> Select.select(
+                    x.receiver().onReceive(v -> v), y.receiver().onReceive(v -> v)));
+            Worker<Integer> waiting = waitThenForward("waiting", z, x);
+            for (Worker<Integer> w : List.of(selecting, waiting)) {
+                WorkerFailedException e = assertThrows(WorkerFailedException.class, () -> w.join(Duration.ofSeconds(10)));
+                assertInstanceOf(ChannelDeadlockException.class, e.getCause());
+            }
+            assertEquals(1, watchdog.deadlocksFound());
+            assertTrue(x.sender().trySend(7), "the select withdrew from x");
+            assertEquals(7, x.receiver().receive(Duration.ofSeconds(1)));
+        }
+    }
+
     @Test
     void reportModeLeavesTheWorkersParked() throws Exception {
         List<String> reports = new CopyOnWriteArrayList<>();
