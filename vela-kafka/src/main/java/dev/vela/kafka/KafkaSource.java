@@ -150,12 +150,12 @@ public final class KafkaSource<K, V> implements AutoCloseable {
         }
     }
 
-    /** Records polled but waiting for room in the channel (published after each poll; for tests). */
+    /** Records polled but waiting for room in the channel (published before each poll; for tests). */
     int waitingForRoom() {
         return loop.waitingForRoom;
     }
 
-    /** Partitions paused for backpressure (published after each poll; for tests). */
+    /** Partitions paused for backpressure (published before each poll; for tests). */
     Set<TopicPartition> pausedPartitions() {
         return loop.pausedView;
     }

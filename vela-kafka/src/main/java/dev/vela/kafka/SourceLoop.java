@@ -32,15 +32,19 @@ import org.apache.kafka.common.serialization.Deserializer;
  *       the head of its in-flight queue ({@link PartitionState}); acknowledgements are flags set by any
  *       thread, so nothing blocks the processing side;</li>
  *   <li><b>commit</b> (every {@code commitInterval}): {@code commitAsync} of every moved commit point;</li>
- *   <li><b>dispatch</b>: hand undispatched records to the bounded channel in poll order. When the channel
- *       is full the first waits at most {@code dispatchWait}; the records left over stay in
- *       {@code undispatched} and the owned partitions are <b>paused</b>, so the consumer fetches
- *       nothing more (backpressure reaches the broker, at most one poll of records is held back) while
- *       {@code poll} still keeps the group membership alive; they are resumed once every waiting
- *       record is in the channel;</li>
+ *   <li><b>dispatch</b>: hand undispatched records to the bounded channel in poll order, waiting for
+ *       room at most {@code dispatchWait} in all; the records left over stay in {@code undispatched};</li>
+ *   <li><b>pause or resume</b>, <em>before</em> the poll: while records are left over, the owned
+ *       partitions are <b>paused</b>, so the consumer fetches nothing more (backpressure reaches the
+ *       broker; a poll adds records only when none wait, so at most one poll of records is held back)
+ *       while {@code poll} still keeps the group membership alive; once every waiting record is in the
+ *       channel they are resumed, so this very poll fetches again;</li>
  *   <li><b>poll</b>, waiting at most {@code pollTimeout} (briefly when records are waiting for room);
  *       deserialize each record with the user's deserializers (a failure is kept in the record).</li>
  * </ol>
+ * The order matters: deciding pauses after the poll would pause everything on every batch (its records
+ * have not been dispatched yet) and make the next poll sleep its whole timeout on paused partitions:
+ * one batch per {@code pollTimeout}, ADR 0028.
  * Rebalances run inside {@code poll}, on this thread ({@link Listener}): a revoked partition's
  * undispatched records are dropped, its state is marked revoked (later acknowledgements are ignored)
  * and what was processed is committed with {@code commitSync}; a lost partition is dropped without a
@@ -68,9 +72,9 @@ final class SourceLoop<K, V> implements Runnable {
     private final Set<TopicPartition> paused = new HashSet<>();
     /** Published copy of {@code owned.keySet()} for {@link KafkaSource#assignment()}. */
     private volatile Set<TopicPartition> assignment = Set.of();
-    /** Published after each poll for tests and monitoring: records waiting for room in the channel. */
+    /** Published before each poll for tests and monitoring: records waiting for room in the channel. */
     volatile int waitingForRoom;
-    /** Published after each poll: the partitions paused for backpressure. */
+    /** Published before each poll: the partitions paused for backpressure. */
     volatile Set<TopicPartition> pausedView = Set.of();
     /** Counted down once the first assignment (even an empty one) arrived. */
     final CountDownLatch firstAssignment = new CountDownLatch(1);
@@ -111,10 +115,13 @@ final class SourceLoop<K, V> implements Runnable {
                 advanceAll();
                 maybeCommit(false);
                 dispatch();
+                // Before the poll, not after it: freshly polled records always wait for the next dispatch,
+                // so deciding after the poll paused every partition on every batch, and the next poll then
+                // slept its whole timeout on paused partitions (ADR 0028).
+                updatePauses();
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(undispatched.isEmpty()
                         ? settings.pollTimeout() : Duration.ofMillis(1));
                 for (ConsumerRecord<byte[], byte[]> r : batch) accept(r);
-                updatePauses();
             }
             drain();
         } catch (InterruptException | InterruptedException e) {
@@ -153,17 +160,22 @@ final class SourceLoop<K, V> implements Runnable {
         undispatched.addLast(rec);
     }
 
-    /** Hands undispatched records to the channel; waits at most {@code dispatchWait} for room for the first. */
+    /**
+     * Hands undispatched records to the channel, waiting for room at most {@code dispatchWait} in all
+     * (not per record): while receivers keep taking records, a whole poll goes in without pausing.
+     */
     private void dispatch() throws InterruptedException {
-        boolean waited = false;
+        long deadline = 0;   // set at the first wait
         KafkaRecord<K, V> head;
         while ((head = undispatched.peekFirst()) != null) {
             boolean sent;
             try {
                 sent = out.trySend(head);
-                if (!sent && !waited) {
-                    waited = true;
-                    sent = out.send(head, settings.dispatchWait());
+                if (!sent) {
+                    long now = System.nanoTime();
+                    if (deadline == 0) deadline = now + settings.dispatchWait().toNanos();
+                    long left = deadline - now;
+                    sent = left > 0 && out.send(head, Duration.ofNanos(left));
                 }
             } catch (ChannelClosedException e) {
                 // the receiving side closed the channel: nobody will process more, stop like close()
