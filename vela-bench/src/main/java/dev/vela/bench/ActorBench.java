@@ -7,6 +7,7 @@ import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -31,12 +33,14 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Issue 6: Vela actors beside Apache Pekko typed actors (1.7.0) in the same JMH run.
  *
+ * <p>Each method runs once per {@code impl} ({@code vela}, {@code pekko}), so {@code ./vela bench}
+ * reports Vela ÷ Pekko per row.
  * <ul>
- *   <li>{@code tell1Sender*}: one thread tells {@value #MESSAGES} messages to one actor; the
+ *   <li>{@code tell1Sender}: one thread tells {@value #MESSAGES} messages to one actor; the
  *       invocation ends when the actor has <em>processed</em> the last one (end to end, not enqueue).</li>
- *   <li>{@code tell100Senders*}: 100 virtual threads tell {@value #PER_SENDER} messages each into one
+ *   <li>{@code tell100Senders}: 100 virtual threads tell {@value #PER_SENDER} messages each into one
  *       actor, same end-to-end measure.</li>
- *   <li>{@code ask*}: one sequential ask round trip (request → actor → reply future), µs per ask.</li>
+ *   <li>{@code ask}: sequential ask round trips (request → actor → reply future) per second.</li>
  * </ul>
  * Both counters do the same work per message (increment, compare with a volatile target). Memory per
  * idle actor is not a JMH benchmark: run {@code java -cp vela-bench.jar dev.vela.bench.ActorBench}
@@ -82,97 +86,97 @@ public class ActorBench {
         }
     }
 
+    /** Which actor library this trial runs: only that one is started. */
+    @Param({"vela", "pekko"}) String impl;
+
     private ActorSystem vela;
     private ActorRef<VMsg> velaCounter;
     private org.apache.pekko.actor.typed.ActorSystem<PMsg> pekko;
-    private final Target velaTarget = new Target(), pekkoTarget = new Target();
+    private final Target target = new Target();
+    /** One increment message to the counter of {@link #impl}. */
+    private Runnable tell;
+    /** One ask round trip to the counter of {@link #impl}. */
+    private Callable<Long> ask;
 
     @Setup(Level.Trial)
     public void setUp() {
-        vela = ActorSystem.create("bench");
-        Target vt = velaTarget;
-        velaCounter = vela.spawn("counter", () -> new Actor<VMsg>() {
-            @Override
-            protected void receive(VMsg m) {
-                switch (m) {
-                    case VInc i -> vt.hit();
-                    case VPing p -> p.replyTo().tell(vt.count);
+        Target t = target;
+        if (impl.equals("vela")) {
+            vela = ActorSystem.create("bench");
+            velaCounter = vela.spawn("counter", () -> new Actor<VMsg>() {
+                @Override
+                protected void receive(VMsg m) {
+                    switch (m) {
+                        case VInc i -> t.hit();
+                        case VPing p -> p.replyTo().tell(t.count);
+                    }
                 }
-            }
-        });
-        Target pt = pekkoTarget;
-        Behavior<PMsg> counter = Behaviors.receiveMessage(m -> {
-            switch (m) {
-                case PInc i -> pt.hit();
-                case PPing p -> p.replyTo().tell(pt.count);
-            }
-            return Behaviors.same();
-        });
-        pekko = org.apache.pekko.actor.typed.ActorSystem.create(counter, "bench");
+            });
+            ActorRef<VMsg> c = velaCounter;
+            tell = () -> c.tell(V_INC);
+            ask = () -> c.<Long>ask(VPing::new, Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+        } else if (impl.equals("pekko")) {
+            Behavior<PMsg> counter = Behaviors.receiveMessage(m -> {
+                switch (m) {
+                    case PInc i -> t.hit();
+                    case PPing p -> p.replyTo().tell(t.count);
+                }
+                return Behaviors.same();
+            });
+            var sys = org.apache.pekko.actor.typed.ActorSystem.create(counter, "bench");
+            pekko = sys;
+            tell = () -> sys.tell(P_INC);
+            ask = () -> AskPattern.<PMsg, Long>ask(sys, PPing::new, Duration.ofSeconds(10), sys.scheduler())
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } else {
+            throw new IllegalArgumentException("unknown actor implementation: " + impl);
+        }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        vela.shutdown();
-        vela.awaitTermination(Duration.ofSeconds(30));
-        pekko.terminate();
-        pekko.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (vela != null) {
+            vela.shutdown();
+            vela.awaitTermination(Duration.ofSeconds(30));
+        }
+        if (pekko != null) {
+            pekko.terminate();
+            pekko.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static void await(CompletableFuture<Void> f) throws Exception {
         f.get(60, TimeUnit.SECONDS);
     }
 
-    // ---------------------------------------------------------------- tell, 1 sender
+    /** Tell, 1 sender: {@value #MESSAGES} messages from the JMH thread, ended when the actor has counted them all. */
     @Benchmark @BenchmarkMode(Mode.Throughput) @OutputTimeUnit(TimeUnit.SECONDS) @OperationsPerInvocation(MESSAGES)
-    public void tell1SenderVela() throws Exception {
-        CompletableFuture<Void> f = velaTarget.expect(MESSAGES);
-        for (int i = 0; i < MESSAGES; i++) velaCounter.tell(V_INC);
+    public void tell1Sender() throws Exception {
+        CompletableFuture<Void> f = target.expect(MESSAGES);
+        Runnable t = tell;
+        for (int i = 0; i < MESSAGES; i++) t.run();
         await(f);
     }
 
-    @Benchmark @BenchmarkMode(Mode.Throughput) @OutputTimeUnit(TimeUnit.SECONDS) @OperationsPerInvocation(MESSAGES)
-    public void tell1SenderPekko() throws Exception {
-        CompletableFuture<Void> f = pekkoTarget.expect(MESSAGES);
-        for (int i = 0; i < MESSAGES; i++) pekko.tell(P_INC);
-        await(f);
-    }
-
-    // ---------------------------------------------------------------- tell, 100 senders
-    private static void fanIn(Runnable perSender) throws InterruptedException {
+    /** Tell, {@value #SENDERS} virtual-thread senders × {@value #PER_SENDER} messages into one actor. */
+    @Benchmark @BenchmarkMode(Mode.Throughput) @OutputTimeUnit(TimeUnit.SECONDS) @OperationsPerInvocation(SENDERS * PER_SENDER)
+    public void tell100Senders() throws Exception {
+        CompletableFuture<Void> f = target.expect((long) SENDERS * PER_SENDER);
+        Runnable t = tell;
         List<Thread> ts = new ArrayList<>(SENDERS);
-        for (int s = 0; s < SENDERS; s++) ts.add(Thread.ofVirtual().start(perSender));
-        for (Thread t : ts) t.join();
-    }
-
-    @Benchmark @BenchmarkMode(Mode.Throughput) @OutputTimeUnit(TimeUnit.SECONDS) @OperationsPerInvocation(SENDERS * PER_SENDER)
-    public void tell100SendersVela() throws Exception {
-        CompletableFuture<Void> f = velaTarget.expect((long) SENDERS * PER_SENDER);
-        fanIn(() -> {
-            for (int i = 0; i < PER_SENDER; i++) velaCounter.tell(V_INC);
-        });
+        for (int s = 0; s < SENDERS; s++) {
+            ts.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < PER_SENDER; i++) t.run();
+            }));
+        }
+        for (Thread th : ts) th.join();
         await(f);
     }
 
-    @Benchmark @BenchmarkMode(Mode.Throughput) @OutputTimeUnit(TimeUnit.SECONDS) @OperationsPerInvocation(SENDERS * PER_SENDER)
-    public void tell100SendersPekko() throws Exception {
-        CompletableFuture<Void> f = pekkoTarget.expect((long) SENDERS * PER_SENDER);
-        fanIn(() -> {
-            for (int i = 0; i < PER_SENDER; i++) pekko.tell(P_INC);
-        });
-        await(f);
-    }
-
-    // ---------------------------------------------------------------- ask round trip
-    @Benchmark @BenchmarkMode(Mode.AverageTime) @OutputTimeUnit(TimeUnit.MICROSECONDS)
-    public long askVela() throws Exception {
-        return velaCounter.<Long>ask(VPing::new, Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
-    }
-
-    @Benchmark @BenchmarkMode(Mode.AverageTime) @OutputTimeUnit(TimeUnit.MICROSECONDS)
-    public long askPekko() throws Exception {
-        return AskPattern.<PMsg, Long>ask(pekko, PPing::new, Duration.ofSeconds(10), pekko.scheduler())
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    /** Ask round trips per second, one at a time from the JMH thread (higher is better). */
+    @Benchmark @BenchmarkMode(Mode.Throughput) @OutputTimeUnit(TimeUnit.SECONDS)
+    public long ask() throws Exception {
+        return ask.call();
     }
 
     // ---------------------------------------------------------------- memory per idle actor

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * {@link GoBench}, the optional Go column) run in this JVM.
  *
  * <pre>
- *   (default)        1 fork, 2 × 0.3 s warmup, 5 × 0.3 s measurement per case — about 4 minutes on 2 cores
+ *   (default)        1 fork, 2 × 0.3 s warmup, 5 × 0.25 s measurement per case — about 4.5 minutes on 2 cores
  *   --full           publication grade: 3 forks, 5 × 1 s warmup, 5 × 2 s measurement (about an hour)
  *   --quick          smoke run: in-process (no fork), 1 × 0.1 s warmup, 2 × 0.1 s measurement; numbers not comparable
  *   --tiny           the self-test's run: in-process, 1 × 10 ms warmup, 1 × 20 ms measurement, smallest sizes (seconds)
@@ -60,6 +60,7 @@ public final class BenchMain {
             RendezvousBench.class, PairsBench.class, SelectBench.class, AsyncBench.class, WorkerSpawnBench.class,
             PipelineBench.class,                                                        // issue 7: pipelines vs Pekko Streams
             BroadcastBench.class,                                                       // issue 9: broadcast vs CoW list of ABQs
+            ActorBench.class,                                                           // issue 6: actors vs Pekko typed actors
             GoBench.class);                                                             // the optional Go column
 
     /** The plain-Java benchmarks of {@link #BENCHMARKS}, each run as one case by {@link #runPlain}. */
@@ -100,7 +101,7 @@ public final class BenchMain {
 
     static final Settings TINY = new Settings(Effort.TINY, 0, 1, TimeValue.milliseconds(10), 1, TimeValue.milliseconds(20));
     static final Settings QUICK = new Settings(Effort.QUICK, 0, 1, TimeValue.milliseconds(100), 2, TimeValue.milliseconds(100));
-    static final Settings DEFAULT = new Settings(Effort.DEFAULT, 1, 2, TimeValue.milliseconds(300), 5, TimeValue.milliseconds(300));
+    static final Settings DEFAULT = new Settings(Effort.DEFAULT, 1, 2, TimeValue.milliseconds(300), 5, TimeValue.milliseconds(250));
     static final Settings FULL = new Settings(Effort.FULL, 3, 5, TimeValue.seconds(1), 5, TimeValue.seconds(2));
 
     /** One benchmark method with one set of parameter values (or one plain-Java benchmark). */
@@ -352,7 +353,7 @@ public final class BenchMain {
     private static void usage() {
         System.out.println("""
                 usage: ./vela bench [--quick | --full | --tiny] [--forks N] [--only NAME] [--filter REGEX] [--out DIR] [--list] [--verbose]
-                  (default)       1 fork, 2 × 0.3 s warmup, 5 × 0.3 s measurement per case (about 4 minutes on 2 cores)
+                  (default)       1 fork, 2 × 0.3 s warmup, 5 × 0.25 s measurement per case (about 4.5 minutes on 2 cores)
                   --full          3 forks, 5 × 1 s warmup, 5 × 2 s measurement (publication grade, about an hour)
                   --quick         smoke run (about a minute, in-process, numbers not comparable)
                   --tiny          self-test run (seconds, in-process, numbers meaningless)

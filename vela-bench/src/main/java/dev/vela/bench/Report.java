@@ -87,6 +87,9 @@ final class Report {
                     PipelineBench.MAP_N);
             case "PipelineBench.mapPar4" -> String.format(Locale.ROOT, "pipeline: range → mapPar(4) (≈ 0.2 µs of work) → fold, %,d elements",
                     PipelineBench.PAR_N);
+            case "ActorBench.tell1Sender" -> "actors: tell, 1 sender → 1 actor, " + String.format(Locale.ROOT, "%,d", ActorBench.MESSAGES) + " messages, end to end";
+            case "ActorBench.tell100Senders" -> "actors: tell, " + ActorBench.SENDERS + " senders × " + ActorBench.PER_SENDER + " messages → 1 actor, end to end";
+            case "ActorBench.ask" -> "actors: ask round trips, one at a time (round trips/s)";
             case "BroadcastBench.broadcast" -> "broadcast to " + p.get("subscribers") + " subscriber"
                     + ("1".equals(p.get("subscribers")) ? "" : "s") + ", capacity " + BroadcastBench.CAPACITY + " each";
             default -> c.scenario();
@@ -105,7 +108,8 @@ final class Report {
             case "vela-biased" -> "Vela selectBiased";
             case "velaUnordered" -> "Vela mapParUnordered";
             case "parallelStream" -> "Java parallel stream";
-            case "pekko" -> c.type() == PipelineBench.class ? "Pekko Streams 1.7.0" : c.impl();
+            case "pekko" -> c.type() == PipelineBench.class ? "Pekko Streams 1.7.0"
+                    : c.type() == ActorBench.class ? "Pekko typed actors 1.7.0" : c.impl();
             case "jox" -> select ? "Jox 1.0.1 select" : "Jox 1.0.1";
             case "cf" -> "CompletableFuture hand-off";
             case "abq" -> "ArrayBlockingQueue";

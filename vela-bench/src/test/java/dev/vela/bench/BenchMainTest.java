@@ -108,7 +108,7 @@ class BenchMainTest {
         assertTrue(ids.containsAll(List.of("SpawnLatencyBench.latency", "MemoryBench.perMessage", "GoBench.seed")), ids.toString());
         assertTrue(ids.containsAll(List.of("PipelineBench.map5 impl=pekko", "PipelineBench.mapPar4 impl=jox")), ids.toString());
         assertFalse(ids.contains("PipelineBench.mapPar4 impl=velaUnordered"), "skipped: " + ids);
-        assertEquals(91, ids.size(), ids.toString());   // 82 + BroadcastBench (3 subscriber counts × 3 impls)
+        assertEquals(97, ids.size(), ids.toString());   // 82 + BroadcastBench (3 subscriber counts × 3 impls) + ActorBench (3 × 2)
         assertEquals(ids.size(), ids.stream().distinct().count(), "duplicate ids");
     }
 
