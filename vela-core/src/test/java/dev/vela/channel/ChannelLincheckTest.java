@@ -116,9 +116,9 @@ public class ChannelLincheckTest {
 
     /** The sequential specification: a FIFO buffer of {@code capacity} values with a closed flag and cause. */
     public abstract static class Model {
-        private final int capacity;
-        private final ArrayDeque<Integer> buffer = new ArrayDeque<>();
-        private boolean closed;
+        final int capacity;
+        final ArrayDeque<Integer> buffer = new ArrayDeque<>();
+        boolean closed;
         private String cause;
 
         Model(int capacity) {

@@ -2,7 +2,6 @@ package dev.vela.channel;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -64,19 +63,16 @@ public class OverflowLincheckTest {
         }
     }
 
-    /** Sequential specification of a dropping bounded buffer. */
-    public abstract static class DropModel {
-        private final int capacity;
+    /** Sequential specification of a dropping bounded buffer: the plain model, with a send that never fails for room. */
+    public abstract static class DropModel extends ChannelLincheckTest.Model {
         private final boolean oldest;
-        private final ArrayDeque<Integer> buffer = new ArrayDeque<>();
-        private boolean closed;
-        private String cause;
 
         DropModel(int capacity, boolean oldest) {
-            this.capacity = capacity;
+            super(capacity);
             this.oldest = oldest;
         }
 
+        @Override
         public Object trySend(int v) {
             if (closed) return "CLOSED";
             if (buffer.size() >= capacity) {
@@ -85,28 +81,6 @@ public class OverflowLincheckTest {
             }
             buffer.add(v);
             return true;
-        }
-
-        public Object tryReceive() {
-            Integer v = buffer.poll();
-            if (v != null) return v;
-            if (!closed) return null;
-            return cause == null ? "CLOSED" : "CLOSED:" + cause;
-        }
-
-        public void close() {
-            closed = true;
-        }
-
-        public void fail() {
-            if (!closed) {
-                closed = true;
-                cause = ChannelLincheckTest.CAUSE_MESSAGE;
-            }
-        }
-
-        public boolean isEmpty() {
-            return buffer.isEmpty();
         }
     }
 
