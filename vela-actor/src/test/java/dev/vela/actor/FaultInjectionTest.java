@@ -150,6 +150,25 @@ class FaultInjectionTest extends ActorTestBase {
         return t;
     }
 
+    /** A supervisor with its children (one-for-one: IllegalArgumentException resumes, others restart), ready, and a random plan. */
+    private record Tree(long seed, Kind[][] plan, int[][] target, Stats[] stats, List<ActorRef<Msg>> children, ActorRef<String> supervisor) {}
+
+    private Tree startTree(Load load) throws InterruptedException {
+        long seed = System.nanoTime();
+        Kind[][] plan = plan(seed, load);
+        int[][] target = targets(seed, load);
+        Stats[] stats = new Stats[load.children()];
+        for (int i = 0; i < stats.length; i++) stats[i] = new Stats();
+        List<ActorRef<Msg>> children = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch ready = new CountDownLatch(1);
+        SupervisorStrategy strategy = SupervisorStrategy.oneForOne()
+                .withDecider(t -> t instanceof IllegalArgumentException ? Directive.RESUME : Directive.RESTART)
+                .withMaxRestarts(Integer.MAX_VALUE, Duration.ofMinutes(1));
+        ActorRef<String> sup = system.spawn("sup", () -> new Supervisor(strategy, stats, children, ready, load.senders()));
+        assertTrue(ready.await(10, TimeUnit.SECONDS));
+        return new Tree(seed, plan, target, stats, children, sup);
+    }
+
     @Test
     void thousandRandomFailuresRestartOrResumeExactlyAsThePolicySaysAndLoseNothing() throws Exception {
         randomFailuresRestartOrResumeExactlyAsThePolicySays(DEFAULT);
@@ -163,18 +182,12 @@ class FaultInjectionTest extends ActorTestBase {
     }
 
     private void randomFailuresRestartOrResumeExactlyAsThePolicySays(Load load) throws Exception {
-        long seed = System.nanoTime();
-        Kind[][] plan = plan(seed, load);
-        int[][] target = targets(seed, load);
-        Stats[] stats = new Stats[load.children()];
-        for (int i = 0; i < stats.length; i++) stats[i] = new Stats();
-        List<ActorRef<Msg>> children = new java.util.concurrent.CopyOnWriteArrayList<>();
-        CountDownLatch ready = new CountDownLatch(1);
-        SupervisorStrategy strategy = SupervisorStrategy.oneForOne()
-                .withDecider(t -> t instanceof IllegalArgumentException ? Directive.RESUME : Directive.RESTART)
-                .withMaxRestarts(Integer.MAX_VALUE, Duration.ofMinutes(1));
-        system.spawn("sup", () -> new Supervisor(strategy, stats, children, ready, load.senders()));
-        assertTrue(ready.await(10, TimeUnit.SECONDS));
+        Tree tree = startTree(load);
+        long seed = tree.seed();
+        Kind[][] plan = tree.plan();
+        int[][] target = tree.target();
+        Stats[] stats = tree.stats();
+        List<ActorRef<Msg>> children = tree.children();
         AtomicLong sent = new AtomicLong();
         for (Thread t : send(plan, children, target, sent)) assertTrue(t.join(Duration.ofMinutes(5)), "sender stuck");
         long total = load.total();
@@ -228,18 +241,13 @@ class FaultInjectionTest extends ActorTestBase {
     }
 
     private void stoppingTheTreeUnderLoadAccountsForEveryMessage(Load load) throws Exception {
-        long seed = System.nanoTime();
-        Kind[][] plan = plan(seed, load);
-        int[][] target = targets(seed, load);
-        Stats[] stats = new Stats[load.children()];
-        for (int i = 0; i < stats.length; i++) stats[i] = new Stats();
-        List<ActorRef<Msg>> children = new java.util.concurrent.CopyOnWriteArrayList<>();
-        CountDownLatch ready = new CountDownLatch(1);
-        SupervisorStrategy strategy = SupervisorStrategy.oneForOne()
-                .withDecider(t -> t instanceof IllegalArgumentException ? Directive.RESUME : Directive.RESTART)
-                .withMaxRestarts(Integer.MAX_VALUE, Duration.ofMinutes(1));
-        ActorRef<String> sup = system.spawn("sup", () -> new Supervisor(strategy, stats, children, ready, load.senders()));
-        assertTrue(ready.await(10, TimeUnit.SECONDS));
+        Tree tree = startTree(load);
+        long seed = tree.seed();
+        Kind[][] plan = tree.plan();
+        int[][] target = tree.target();
+        Stats[] stats = tree.stats();
+        List<ActorRef<Msg>> children = tree.children();
+        ActorRef<String> sup = tree.supervisor();
         AtomicLong sent = new AtomicLong();
         List<Thread> senders = send(plan, children, target, sent);
         eventually("some progress", () -> handled(stats) > load.total() / 8);
