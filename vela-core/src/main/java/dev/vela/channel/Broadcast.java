@@ -2,6 +2,7 @@ package dev.vela.channel;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -278,6 +279,44 @@ public final class Broadcast<T> {
     }
 
     /**
+     * The future of a LAG-mode {@code receiveAsync}: the unwrapped value of the underlying channel
+     * operation. Cancelling it (or {@code orTimeout}) withdraws that operation, as for every channel's
+     * async receive; if the envelope already moved, the withdrawal fails and the value arrives here,
+     * so nothing is lost between the two futures.
+     */
+    private static final class Unwrapped<T> extends CompletableFuture<T> {
+        private final CompletableFuture<?> op;
+
+        Unwrapped(CompletableFuture<?> op) {
+            this.op = op;
+        }
+
+        void settle(T value, Throwable failure) {
+            if (failure == null) super.complete(value); else super.completeExceptionally(failure);
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return op.cancel(mayInterruptIfRunning) && isCancelled();
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable ex) {
+            return op.completeExceptionally(ex);
+        }
+
+        @Override
+        public boolean complete(T value) {
+            throw new UnsupportedOperationException("a channel operation's future completes by itself; use cancel() to withdraw it");
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
+        }
+    }
+
+    /**
      * A LAG-mode subscription: unwraps envelopes and turns a gap in their sequence numbers into one
      * {@link ChannelLaggedException}, keeping the value that revealed the gap for the next receive.
      */
@@ -338,10 +377,23 @@ public final class Broadcast<T> {
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<T> receiveAsync() {
+        public CompletableFuture<T> receiveAsync() {
             Envelope h = takeHeld();
-            if (h != null) return java.util.concurrent.CompletableFuture.completedFuture(deliver(h));
-            return AsyncOp.receive(channel).thenApply(e -> deliver((Envelope) e));
+            if (h != null) return CompletableFuture.completedFuture(deliver(h));
+            CompletableFuture<Object> op = AsyncOp.receive(channel);
+            Unwrapped<T> result = new Unwrapped<>(op);
+            op.whenComplete((e, failure) -> {
+                if (failure != null) {
+                    result.settle(null, failure);
+                    return;
+                }
+                try {
+                    result.settle(deliver((Envelope) e), null);
+                } catch (ChannelLaggedException lag) {
+                    result.settle(null, lag);
+                }
+            });
+            return result;
         }
 
         @Override

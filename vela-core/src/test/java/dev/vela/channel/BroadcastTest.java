@@ -143,6 +143,21 @@ class BroadcastTest extends ChannelTestBase {
         assertEquals("got 6", Select.select(r.onReceive(v -> "got " + v), Select.onTimeout(Duration.ofSeconds(5), () -> "timeout")));
     }
 
+    /** Cancelling or timing out a subscription's async receive withdraws it: the next value is not lost. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Broadcast.Mode.class)
+    void cancelledAsyncReceiveOfASubscriptionLosesNothing(Broadcast.Mode mode) throws Exception {
+        Broadcast<Integer> b = Channel.broadcast(4, mode);
+        Receiver<Integer> r = b.subscribe();
+        var cancelled = r.receiveAsync();
+        assertTrue(cancelled.cancel(false));
+        assertTrue(cancelled.isCancelled());
+        var timedOut = r.receiveAsync().orTimeout(10, TimeUnit.MILLISECONDS);
+        assertThrows(java.util.concurrent.ExecutionException.class, () -> timedOut.get(5, TimeUnit.SECONDS));
+        b.sender().send(7);
+        assertEquals(7, r.receive(Duration.ofSeconds(5)), "the withdrawn receives took nothing");
+    }
+
     @Test
     void countedStressBackpressureQuick() throws Exception {
         stress(Broadcast.Mode.BACKPRESSURE, 2, 10, 5_000);
