@@ -1,12 +1,6 @@
 package dev.vela.channel;
 
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import dev.vela.channel.internal.BroadcastChannel;
 
 /**
  * A broadcast channel: every subscribed receiver sees every value sent after it subscribed, in the
@@ -37,55 +31,19 @@ import java.util.function.Supplier;
  * an already closed receiver. A LAG-mode subscription keeps its lag bookkeeping for one consuming
  * thread at a time.
  *
- * <h2>Implementation overview</h2>
- * Each subscription is a lock-free bounded channel of this package ({@code BoundedChannel}: SUSPEND
- * for BACKPRESSURE, DROP_OLDEST for LAG). A send fans out to a copy-on-write array of subscriptions
- * under one {@link ReentrantLock}, so all subscribers see the sends of concurrent senders in the same
- * order; since only the lock holder adds to the subscriptions, room seen under the lock stays there.
- * BACKPRESSURE: the sender waits until every subscription has room (parking in each one's queue of
- * blocked senders, woken by its receivers like any sender) and then offers the value to each, which
- * cannot fail; an interrupt or timeout while waiting therefore sent nothing to anybody. LAG: each
- * value travels in a small envelope with its sequence number, one per send shared by all subscribers;
- * a subscriber that sees a number beyond the one it expected reports the difference as its lag.
- * A subscription whose receiver was closed is dropped from the array at the next send. See
- * docs/adr/0023-broadcast-channels.md.
+ * <p>Implementation: {@code dev.vela.channel.internal.BroadcastChannel} (a subscription per
+ * receiver, fan-out under one lock; docs/adr/0023-broadcast-channels.md).
  *
  * @param <T> the element type
  */
-public final class Broadcast<T> {
+public sealed interface Broadcast<T> permits BroadcastChannel {
 
     /** What a send does when a subscriber's buffer is full. */
-    public enum Mode {
+    enum Mode {
         /** Wait until every subscriber has room (no value is ever lost). */
         BACKPRESSURE,
         /** Never wait; the slow subscriber loses its oldest values and is told how many. */
         LAG
-    }
-
-    /** A LAG-mode value with its sequence number (one per send, shared by every subscription). */
-    record Envelope(long seq, Object value) {}
-
-    private final int capacity;
-    private final Mode mode;
-    /** Serializes sends, subscribes and close (fan-out order is the same for every subscriber). */
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Copy-on-write; replaced under the lock, read by the lock holder (volatile for subscriberCount). */
-    @SuppressWarnings("unchecked")
-    private volatile BoundedChannel<Object>[] subs = new BoundedChannel[0];
-    /** LAG: the sequence number of the next send. Guarded by lock. */
-    private long nextSeq;
-    /** null while open, then ChannelCore.CLOSED_NORMALLY or the failure. Written under the lock (volatile). */
-    private volatile Object closeState;
-    /** Sender handles not yet released; 1 → 0 closes. */
-    private final AtomicInteger openSenders = new AtomicInteger(1);
-    private final BroadcastSender<T> sender;
-
-    Broadcast(int capacity, Mode mode) {
-        if (capacity < 1) throw new IllegalArgumentException("broadcast capacity must be >= 1, got " + capacity);
-        if (mode == null) throw new NullPointerException("broadcast mode must not be null");
-        this.capacity = capacity;
-        this.mode = mode;
-        this.sender = new BroadcastSender<>(this);
     }
 
     /**
@@ -93,339 +51,46 @@ public final class Broadcast<T> {
      *
      * @return the original sender handle
      */
-    public BroadcastSender<T> sender() {
-        return sender;
-    }
+    BroadcastSender<T> sender();
 
     /**
      * Subscribes: the returned receiver sees every value sent from now on (none sent before).
      *
      * @return a new subscription; close it to unsubscribe. Already closed (and empty) if the broadcast is closed.
      */
-    public Receiver<T> subscribe() {
-        Options o = new Options(mode == Mode.LAG ? Overflow.DROP_OLDEST : Overflow.SUSPEND, null, false);
-        BoundedChannel<Object> ch = new BoundedChannel<>(capacity, o);
-        lock.lock();
-        try {
-            Object s = closeState;
-            if (s != null) {
-                ch.closeWith(s);
-            } else {
-                BoundedChannel<Object>[] now = subs;
-                BoundedChannel<Object>[] next = Arrays.copyOf(now, now.length + 1);
-                next[now.length] = ch;
-                subs = next;
-            }
-            return mode == Mode.LAG ? new Subscription<>(ch, nextSeq) : castReceiver(ch);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> Receiver<T> castReceiver(BoundedChannel<Object> ch) {
-        return (Receiver<T>) (Receiver<?>) ch.receiver();
-    }
+    Receiver<T> subscribe();
 
     /**
      * Subscriptions that are still open (a snapshot).
      *
      * @return the number of subscribers
      */
-    public int subscriberCount() {
-        int n = 0;
-        for (BoundedChannel<Object> s : subs) if (!s.isClosed()) n++;
-        return n;
-    }
+    int subscriberCount();
 
     /**
      * Each subscriber's buffer size.
      *
      * @return the capacity given at creation
      */
-    public int capacity() {
-        return capacity;
-    }
+    int capacity();
 
     /**
      * The slow-subscriber policy.
      *
      * @return BACKPRESSURE or LAG
      */
-    public Mode mode() {
-        return mode;
-    }
+    Mode mode();
 
     /**
      * Closes the broadcast whatever sender handles remain: no new sends; every subscription closes and
      * keeps what it buffered. Idempotent.
      */
-    public void close() {
-        closeWith(ChannelCore.CLOSED_NORMALLY);
-    }
+    void close();
 
     /**
      * Whether the broadcast is closed.
      *
      * @return {@code true} once no more sends are accepted
      */
-    public boolean isClosed() {
-        return closeState != null;
-    }
-
-    @Override
-    public String toString() {
-        return "Broadcast(" + capacity + ", " + mode + ")@" + Integer.toHexString(System.identityHashCode(this));
-    }
-
-    // ---- used by BroadcastSender ----------------------------------------------------------------
-
-    void closeWith(Object state) {
-        lock.lock();
-        try {
-            if (closeState != null) return;
-            closeState = state;
-            for (BoundedChannel<Object> s : subs) s.closeWith(state);
-            @SuppressWarnings("unchecked")
-            BoundedChannel<Object>[] none = new BoundedChannel[0];
-            subs = none;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    void retainSender() {
-        openSenders.incrementAndGet();
-    }
-
-    void releaseSender() {
-        if (openSenders.decrementAndGet() == 0) close();
-    }
-
-    ChannelClosedException closedException(String op) {
-        Object s = closeState;
-        Throwable cause = s instanceof Throwable t ? t : null;
-        return new ChannelClosedException(op + " on " + this + ": broadcast " + (cause == null ? "closed" : "failed (" + cause + ")"), cause);
-    }
-
-    /**
-     * Delivers {@code value} to every subscriber, waiting at most {@code nanos} (0: not at all;
-     * FOREVER_NANOS: no limit). Returns false (nobody got it) if that was not enough.
-     */
-    boolean send(T value, long nanos) throws InterruptedException {
-        long deadline = ChannelCore.deadline(nanos);
-        boolean forever = nanos >= ChannelCore.FOREVER_NANOS;
-        if (nanos == 0 || mode == Mode.LAG) {
-            if (!lock.tryLock()) {
-                if (nanos == 0 && mode == Mode.BACKPRESSURE) return false;
-                lock.lockInterruptibly();                     // LAG sends never wait for room, only for the lock
-            }
-        } else if (forever) {
-            lock.lockInterruptibly();
-        } else if (!lock.tryLock(nanos, java.util.concurrent.TimeUnit.NANOSECONDS)) {
-            return false;
-        }
-        try {
-            if (closeState != null) throw closedException("send");
-            BoundedChannel<Object>[] now = subs;
-            if (mode == Mode.LAG) {
-                Envelope env = new Envelope(nextSeq++, value);
-                for (BoundedChannel<Object> s : now) {
-                    if (s.selectTrySend(env) == ChannelCore.SEL_CLOSED) unsubscribe(s);
-                }
-                return true;
-            }
-            boolean room = true;
-            for (BoundedChannel<Object> s : now) room &= s.hasRoom() || s.isClosed();
-            if (room) {                                      // stable: only the lock holder adds
-                for (BoundedChannel<Object> s : now) {
-                    if (s.selectTrySend(value) == ChannelCore.SEL_CLOSED) unsubscribe(s);
-                }
-                return true;
-            }
-            if (nanos == 0) return false;
-            return sendAfterRoom(now, value, forever, deadline);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * BACKPRESSURE with a full subscriber: wait for room in every one (room stays: only the lock
-     * holder adds), then offer to all; a timeout or an interrupt while waiting sent nothing.
-     */
-    private boolean sendAfterRoom(BoundedChannel<Object>[] now, T value, boolean forever, long deadline)
-            throws InterruptedException {
-        for (BoundedChannel<Object> s : now) {
-            long left = forever ? ChannelCore.FOREVER_NANOS : Math.max(0, deadline - System.nanoTime());
-            if (!s.awaitRoom(left)) return false;
-        }
-        for (BoundedChannel<Object> s : now) {
-            if (s.selectTrySend(value) == ChannelCore.SEL_CLOSED) unsubscribe(s);
-        }
-        return true;
-    }
-
-    /** Removes a subscription whose receiver was closed. Under the lock. */
-    private void unsubscribe(BoundedChannel<Object> s) {
-        BoundedChannel<Object>[] now = subs;
-        int i = Arrays.asList(now).indexOf(s);
-        if (i < 0) return;
-        @SuppressWarnings("unchecked")
-        BoundedChannel<Object>[] next = new BoundedChannel[now.length - 1];
-        System.arraycopy(now, 0, next, 0, i);
-        System.arraycopy(now, i + 1, next, i, now.length - i - 1);
-        subs = next;
-    }
-
-    /**
-     * The future of a LAG-mode {@code receiveAsync}: the unwrapped value of the underlying channel
-     * operation. Cancelling it (or {@code orTimeout}) withdraws that operation, as for every channel's
-     * async receive; if the envelope already moved, the withdrawal fails and the value arrives here,
-     * so nothing is lost between the two futures.
-     */
-    private static final class Unwrapped<T> extends CompletableFuture<T> {
-        private final CompletableFuture<?> op;
-
-        Unwrapped(CompletableFuture<?> op) {
-            this.op = op;
-        }
-
-        void settle(T value, Throwable failure) {
-            if (failure == null) super.complete(value); else super.completeExceptionally(failure);
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            return op.cancel(mayInterruptIfRunning) && isCancelled();
-        }
-
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
-            return op.completeExceptionally(ex);
-        }
-
-        @Override
-        public boolean complete(T value) {
-            throw new UnsupportedOperationException("a channel operation's future completes by itself; use cancel() to withdraw it");
-        }
-
-        @Override
-        public <U> CompletableFuture<U> newIncompleteFuture() {
-            return new CompletableFuture<>();
-        }
-    }
-
-    /**
-     * A LAG-mode subscription: unwraps envelopes and turns a gap in their sequence numbers into one
-     * {@link ChannelLaggedException}, keeping the value that revealed the gap for the next receive.
-     */
-    static final class Subscription<T> implements Receiver<T> {
-        private final BoundedChannel<Object> channel;
-        /** The next sequence number this subscriber expects (guarded by this). */
-        private long expected;
-        /** A value that revealed a lag, returned by the next receive (guarded by this). */
-        private Envelope held;
-
-        Subscription(BoundedChannel<Object> channel, long firstSeq) {
-            this.channel = channel;
-            this.expected = firstSeq;
-        }
-
-        /** Bookkeeping for one received envelope (or the drained/empty markers): the value, or a lag. */
-        @SuppressWarnings("unchecked")
-        private synchronized T deliver(Envelope e) {
-            if (e.seq() > expected) {
-                long missed = e.seq() - expected;
-                held = e;
-                expected = e.seq();
-                throw new ChannelLaggedException(missed, toString());
-            }
-            expected = e.seq() + 1;
-            return (T) e.value();
-        }
-
-        private synchronized Envelope takeHeld() {
-            Envelope e = held;
-            held = null;
-            return e;
-        }
-
-        private T receiveWith(long nanos) throws InterruptedException {
-            Envelope h = takeHeld();
-            if (h != null) return deliver(h);
-            Envelope e = (Envelope) channel.receive0(nanos);
-            return e == null ? null : deliver(e);
-        }
-
-        @Override
-        public T receive() throws InterruptedException {
-            return receiveWith(ChannelCore.FOREVER_NANOS);
-        }
-
-        @Override
-        public T receive(Duration timeout) throws InterruptedException {
-            return receiveWith(ChannelCore.toNanos(timeout));
-        }
-
-        @Override
-        public T tryReceive() {
-            Envelope h = takeHeld();
-            if (h != null) return deliver(h);
-            Envelope e = (Envelope) channel.tryReceive0();
-            return e == null ? null : deliver(e);
-        }
-
-        @Override
-        public CompletableFuture<T> receiveAsync() {
-            Envelope h = takeHeld();
-            if (h != null) return CompletableFuture.completedFuture(deliver(h));
-            CompletableFuture<Object> op = AsyncOp.receive(channel);
-            Unwrapped<T> result = new Unwrapped<>(op);
-            op.whenComplete((e, failure) -> {
-                if (failure != null) {
-                    result.settle(null, failure);
-                    return;
-                }
-                try {
-                    result.settle(deliver((Envelope) e), null);
-                } catch (ChannelLaggedException lag) {
-                    result.settle(null, lag);
-                }
-            });
-            return result;
-        }
-
-        @Override
-        public <R> SelectClause<R> onReceive(Function<? super T, ? extends R> fn) {
-            if (fn == null) throw new NullPointerException("onReceive function must not be null");
-            return SelectClause.receive(channel, (Envelope e) -> fn.apply(deliver(e)));
-        }
-
-        @Override
-        public <R> SelectClause<R> onReceiveOrClosed(Function<? super T, ? extends R> fn, Supplier<? extends R> onClosed) {
-            if (fn == null) throw new NullPointerException("onReceiveOrClosed value function must not be null");
-            return SelectClause.receiveOrClosed(channel, (Envelope e) -> fn.apply(deliver(e)), onClosed);
-        }
-
-        @Override
-        public void close() {
-            channel.close();
-        }
-
-        @Override
-        public boolean isClosed() {
-            return channel.isClosed();
-        }
-
-        @Override
-        public synchronized boolean isEmpty() {
-            return held == null && channel.isEmpty0();
-        }
-
-        @Override
-        public String toString() {
-            return "Subscription[" + channel.describe() + "]@" + Integer.toHexString(System.identityHashCode(this));
-        }
-    }
+    boolean isClosed();
 }

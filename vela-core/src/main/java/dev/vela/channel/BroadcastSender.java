@@ -1,7 +1,6 @@
 package dev.vela.channel;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.vela.channel.internal.BroadcastSenderHandle;
 import java.time.Duration;
 
 /**
@@ -10,30 +9,7 @@ import java.time.Duration;
  *
  * @param <T> the element type; {@code null} is never a valid element
  */
-public final class BroadcastSender<T> implements AutoCloseable {
-    private static final VarHandle RELEASED;
-
-    static {
-        try {
-            RELEASED = MethodHandles.lookup().findVarHandle(BroadcastSender.class, "released", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final Broadcast<T> broadcast;
-    /** false until this handle's first close; set once by CAS (volatile). */
-    private volatile boolean released;
-
-    BroadcastSender(Broadcast<T> broadcast) {
-        this.broadcast = broadcast;
-    }
-
-    private T check(T value, String op) {
-        if (value == null) throw new NullPointerException("null element sent to " + broadcast + ": null is never a valid element");
-        if (released) throw new ChannelClosedException(op + " through a closed sender handle of " + broadcast, null);
-        return value;
-    }
+public sealed interface BroadcastSender<T> extends AutoCloseable permits BroadcastSenderHandle {
 
     /**
      * Sends {@code value} to every subscriber. In {@link Broadcast.Mode#BACKPRESSURE} mode, blocks
@@ -48,9 +24,7 @@ public final class BroadcastSender<T> implements AutoCloseable {
      * @throws ChannelClosedException if the broadcast is closed
      * @throws InterruptedException   if interrupted while waiting (no subscriber got the value)
      */
-    public void send(T value) throws InterruptedException {
-        broadcast.send(check(value, "send"), ChannelCore.FOREVER_NANOS);
-    }
+    void send(T value) throws InterruptedException;
 
     /**
      * Sends {@code value} to every subscriber if that takes no more than {@code timeout}.
@@ -66,10 +40,7 @@ public final class BroadcastSender<T> implements AutoCloseable {
      * @throws ChannelClosedException   if the broadcast is closed
      * @throws InterruptedException     if interrupted while waiting (no subscriber got the value)
      */
-    public boolean send(T value, Duration timeout) throws InterruptedException {
-        long nanos = ChannelCore.toNanos(timeout);
-        return broadcast.send(check(value, "send"), nanos);
-    }
+    boolean send(T value, Duration timeout) throws InterruptedException;
 
     /**
      * Sends {@code value} to every subscriber only if none has to wait (always, in LAG mode).
@@ -79,14 +50,7 @@ public final class BroadcastSender<T> implements AutoCloseable {
      * @throws NullPointerException   if {@code value} is null
      * @throws ChannelClosedException if the broadcast is closed
      */
-    public boolean trySend(T value) {
-        try {
-            return broadcast.send(check(value, "trySend"), 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();          // only a LAG send waiting for the lock can get here
-            return false;
-        }
-    }
+    boolean trySend(T value);
 
     /**
      * Another counted handle on the same broadcast.
@@ -94,19 +58,11 @@ public final class BroadcastSender<T> implements AutoCloseable {
      * @return a new open handle
      * @throws IllegalStateException if this handle is closed
      */
-    @Override
-    @SuppressWarnings("MethodDoesntCallSuperMethod")
-    public BroadcastSender<T> clone() {
-        if (released || broadcast.isClosed()) throw new IllegalStateException("cannot clone a closed sender handle of " + broadcast);
-        broadcast.retainSender();
-        return new BroadcastSender<>(broadcast);
-    }
+    BroadcastSender<T> clone();
 
     /** Releases this handle; the last one closes the broadcast. Idempotent. */
     @Override
-    public void close() {
-        if (RELEASED.compareAndSet(this, false, true)) broadcast.releaseSender();
-    }
+    void close();
 
     /**
      * Closes the broadcast with a failure: every subscriber drains what it buffered and then gets a
@@ -115,23 +71,12 @@ public final class BroadcastSender<T> implements AutoCloseable {
      * @param cause why the stream failed, not null
      * @throws NullPointerException if {@code cause} is null
      */
-    public void fail(Throwable cause) {
-        if (cause == null) throw new NullPointerException("cause must not be null");
-        broadcast.closeWith(cause);
-        close();
-    }
+    void fail(Throwable cause);
 
     /**
      * Whether this handle is released or the broadcast closed.
      *
      * @return {@code true} if sends through this handle can no longer succeed
      */
-    public boolean isClosed() {
-        return released || broadcast.isClosed();
-    }
-
-    @Override
-    public String toString() {
-        return "BroadcastSender[" + broadcast + (released ? ", released" : "") + "]";
-    }
+    boolean isClosed();
 }

@@ -1,5 +1,13 @@
 package dev.vela.channel;
 
+import dev.vela.channel.internal.BoundedChannel;
+import dev.vela.channel.internal.BroadcastChannel;
+import dev.vela.channel.internal.ChannelCore;
+import dev.vela.channel.internal.Options;
+import dev.vela.channel.internal.PriorityBufferChannel;
+import dev.vela.channel.internal.RendezvousChannel;
+import dev.vela.channel.internal.UnboundedChannel;
+
 /**
  * A typed channel between threads, split into a {@link Sender} and a {@link Receiver} as in Rust
  * and in Vela's prototype.
@@ -29,9 +37,7 @@ package dev.vela.channel;
  *
  * @param <T> the element type
  */
-public abstract sealed class Channel<T> permits ChannelCore {
-
-    Channel() {}
+public sealed interface Channel<T> permits ChannelCore, PriorityChannel {
 
     /**
      * Creates a channel that buffers up to {@code capacity} values.
@@ -41,7 +47,7 @@ public abstract sealed class Channel<T> permits ChannelCore {
      * @return a new open channel
      * @throws IllegalArgumentException if {@code capacity < 1}
      */
-    public static <T> Channel<T> bounded(int capacity) {
+    static <T> Channel<T> bounded(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1 for Channel.bounded, got " + capacity
                     + (capacity == 0 ? " (use Channel.rendezvous() for a capacity-0 channel)" : ""));
@@ -55,7 +61,7 @@ public abstract sealed class Channel<T> permits ChannelCore {
      * @param <T> the element type
      * @return a new open channel
      */
-    public static <T> Channel<T> unbounded() {
+    static <T> Channel<T> unbounded() {
         return new UnboundedChannel<>(UnboundedChannel.DEFAULT_BLOCK_SIZE);
     }
 
@@ -65,7 +71,7 @@ public abstract sealed class Channel<T> permits ChannelCore {
      * @param <T> the element type
      * @return a new open channel
      */
-    public static <T> Channel<T> rendezvous() {
+    static <T> Channel<T> rendezvous() {
         return new RendezvousChannel<>();
     }
 
@@ -81,7 +87,7 @@ public abstract sealed class Channel<T> permits ChannelCore {
      * @throws IllegalArgumentException if {@code capacity < 1}
      * @throws NullPointerException     if {@code overflow} is null
      */
-    public static <T> Channel<T> bounded(int capacity, Overflow overflow) {
+    static <T> Channel<T> bounded(int capacity, Overflow overflow) {
         if (overflow == null) throw new NullPointerException("overflow must not be null");
         bounded(capacity);                                  // the same argument check and message
         return new BoundedChannel<>(capacity, new Options(overflow, null, false));
@@ -94,7 +100,7 @@ public abstract sealed class Channel<T> permits ChannelCore {
      * @param <T> the element type
      * @return a new open channel
      */
-    public static <T> Channel<T> conflated() {
+    static <T> Channel<T> conflated() {
         return new BoundedChannel<>(1, new Options(Overflow.DROP_OLDEST, null, false));
     }
 
@@ -106,8 +112,8 @@ public abstract sealed class Channel<T> permits ChannelCore {
      * @return a new open priority channel
      * @throws IllegalArgumentException if {@code capacity < 1}
      */
-    public static <T> PriorityChannel<T> priority(int capacity) {
-        return new PriorityChannel<>(capacity, Options.DEFAULT);
+    static <T> PriorityChannel<T> priority(int capacity) {
+        return new PriorityBufferChannel<>(capacity, Options.DEFAULT);
     }
 
     /**
@@ -116,8 +122,8 @@ public abstract sealed class Channel<T> permits ChannelCore {
      * @param <T> the element type
      * @return a new open priority channel
      */
-    public static <T> PriorityChannel<T> priorityUnbounded() {
-        return new PriorityChannel<>(Integer.MAX_VALUE, Options.DEFAULT);
+    static <T> PriorityChannel<T> priorityUnbounded() {
+        return new PriorityBufferChannel<>(Integer.MAX_VALUE, Options.DEFAULT);
     }
 
     /**
@@ -130,8 +136,8 @@ public abstract sealed class Channel<T> permits ChannelCore {
      * @throws IllegalArgumentException if {@code capacity < 1}
      * @throws NullPointerException     if {@code mode} is null
      */
-    public static <T> Broadcast<T> broadcast(int capacity, Broadcast.Mode mode) {
-        return new Broadcast<>(capacity, mode);
+    static <T> Broadcast<T> broadcast(int capacity, Broadcast.Mode mode) {
+        return new BroadcastChannel<>(capacity, mode);
     }
 
     /**
@@ -140,7 +146,7 @@ public abstract sealed class Channel<T> permits ChannelCore {
      * @param <T> the element type
      * @return a new builder
      */
-    public static <T> ChannelBuilder<T> builder() {
+    static <T> ChannelBuilder<T> builder() {
         return new ChannelBuilder<>();
     }
 
@@ -149,14 +155,14 @@ public abstract sealed class Channel<T> permits ChannelCore {
      *
      * @return the original sender handle
      */
-    public abstract Sender<T> sender();
+    Sender<T> sender();
 
     /**
      * The receiver of this channel (one object, shareable by many receiving threads).
      *
      * @return the receiver
      */
-    public abstract Receiver<T> receiver();
+    Receiver<T> receiver();
 
     /**
      * The buffer size: {@code n} for {@code bounded(n)}, 0 for rendezvous, {@link Integer#MAX_VALUE}
@@ -164,14 +170,14 @@ public abstract sealed class Channel<T> permits ChannelCore {
      *
      * @return the capacity
      */
-    public abstract int capacity();
+    int capacity();
 
     /**
      * Closes the channel whatever sender handles remain: no new sends; buffered values stay
      * receivable; blocked senders fail with {@link ChannelClosedException}; blocked receivers end once
      * the channel is drained. Idempotent.
      */
-    public abstract void close();
+    void close();
 
     /**
      * A snapshot of this channel's counters: values sent, received and dropped, operations that had
@@ -181,19 +187,19 @@ public abstract sealed class Channel<T> permits ChannelCore {
      * @throws IllegalStateException if the channel was built without metrics
      *                               ({@code Channel.builder().metrics(true)} turns them on)
      */
-    public abstract ChannelMetrics metrics();
+    ChannelMetrics metrics();
 
     /**
      * Whether this channel keeps metrics ({@link #metrics()} does not throw).
      *
      * @return {@code true} if built with {@code metrics(true)}
      */
-    public abstract boolean hasMetrics();
+    boolean hasMetrics();
 
     /**
      * Tells whether the channel is closed (buffered values may remain receivable).
      *
      * @return {@code true} once no more sends are accepted
      */
-    public abstract boolean isClosed();
+    boolean isClosed();
 }

@@ -1,5 +1,10 @@
 package dev.vela.channel;
 
+import dev.vela.channel.internal.BoundedChannel;
+import dev.vela.channel.internal.Options;
+import dev.vela.channel.internal.PriorityBufferChannel;
+import dev.vela.channel.internal.RendezvousChannel;
+import dev.vela.channel.internal.UnboundedChannel;
 import java.util.function.Consumer;
 
 /**
@@ -144,6 +149,6 @@ public final class ChannelBuilder<T> {
         if (overflow != Overflow.SUSPEND) {
             throw new IllegalStateException("a priority channel supports only Overflow.SUSPEND, got " + overflow);
         }
-        return new PriorityChannel<>(capacity == UNBOUNDED ? Integer.MAX_VALUE : capacity, options());
+        return new PriorityBufferChannel<>(capacity == UNBOUNDED ? Integer.MAX_VALUE : capacity, options());
     }
 }

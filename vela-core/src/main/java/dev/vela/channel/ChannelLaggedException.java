@@ -8,9 +8,12 @@ package dev.vela.channel;
  */
 public final class ChannelLaggedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** How many values this subscriber missed, at least 1. */
     private final long missed;
 
     /**
+     * Creates the exception for a subscriber that missed {@code missed} values.
+     *
      * @param missed how many values the subscriber missed, at least 1
      * @param what   the subscription, for the message
      */

@@ -1,5 +1,7 @@
 package dev.vela.channel;
 
+import dev.vela.channel.internal.Clause;
+import dev.vela.channel.internal.SelectInstance;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -94,7 +96,7 @@ public final class Select {
      * @return the clause
      */
     public static <R> SelectClause<R> onTimeout(Duration timeout, Supplier<? extends R> result) {
-        return SelectClause.timeout(timeout, result);
+        return Clause.timeout(timeout, result);
     }
 
     /**
@@ -106,6 +108,6 @@ public final class Select {
      * @return the clause
      */
     public static <R> SelectClause<R> onDefault(Supplier<? extends R> result) {
-        return SelectClause.otherwise(result);
+        return Clause.otherwise(result);
     }
 }

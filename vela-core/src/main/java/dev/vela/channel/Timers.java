@@ -1,11 +1,10 @@
 package dev.vela.channel;
 
+import dev.vela.channel.internal.ChannelCore;
+import dev.vela.channel.internal.TimerScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -19,34 +18,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * ticks.close();                          // stops the ticker
  * }</pre>
  *
- * All timers share one daemon scheduler thread; a timer costs a small channel and a scheduled task.
+ * All timers share one daemon scheduler thread ({@code internal.TimerScheduler}); a timer costs a small channel and a scheduled task.
  */
 public final class Timers {
     private Timers() {}
-
-    /** Set once the scheduler exists (volatile), so that {@link #pending()} never creates it. */
-    private static volatile boolean started;
-
-    /** Whether some timer may still fire (for the deadlock watchdog: a pending timer can wake a worker). */
-    static boolean pending() {
-        return started && !Scheduler.INSTANCE.getQueue().isEmpty();
-    }
-
-    /** One daemon platform thread for every timer; cancelled tasks are removed at once. */
-    private static final class Scheduler {
-        static final ScheduledThreadPoolExecutor INSTANCE = create();
-
-        private static ScheduledThreadPoolExecutor create() {
-            started = true;
-            ThreadFactory platform = Thread.ofPlatform().daemon().name("vela-timers").factory();
-            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> platform.newThread(() -> {
-                AsyncOp.resumeElsewhere();         // async receivers' stages never run on the timer thread
-                r.run();
-            }));
-            s.setRemoveOnCancelPolicy(true);
-            return s;
-        }
-    }
 
     /**
      * A receiver that yields one value, the instant it fired, once {@code delay} has passed, and is
@@ -61,12 +36,12 @@ public final class Timers {
         long nanos = ChannelCore.toNanos(delay);
         Channel<Instant> ch = Channel.bounded(1);
         Sender<Instant> tx = ch.sender();
-        Scheduler.INSTANCE.schedule(() -> {
+        TimerScheduler.schedule(() -> {
             if (!ch.isClosed()) {
                 tx.trySend(Instant.now());
                 tx.close();
             }
-        }, nanos, TimeUnit.NANOSECONDS);
+        }, nanos);
         return ch.receiver();
     }
 
@@ -97,7 +72,7 @@ public final class Timers {
                 // the receiver closed it between our check and the send: stop on the next tick
             }
         };
-        task.set(Scheduler.INSTANCE.scheduleAtFixedRate(tick, nanos, nanos, TimeUnit.NANOSECONDS));
+        task.set(TimerScheduler.scheduleAtFixedRate(tick, nanos));
         return ch.receiver();
     }
 

@@ -1,5 +1,7 @@
 package dev.vela.worker;
 
+import dev.vela.diagnostics.internal.WorkerEvents;
+import dev.vela.diagnostics.internal.WorkerRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -492,9 +494,9 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
         Future<?> timer = deadline == null ? null : Deadlines.schedule(this::expire, Deadlines.toNanos(deadline));
         Object value;
         int outcome;
-        boolean tracked = dev.vela.internal.WorkerRegistry.tracking;   // deadlock watchdog on (rare)
+        boolean tracked = WorkerRegistry.tracking;   // deadlock watchdog on (rare)
         if (tracked) {
-            dev.vela.internal.WorkerRegistry.started(Thread.currentThread(), deadline != null);
+            WorkerRegistry.started(Thread.currentThread(), deadline != null);
         }
         try {
             value = task.call();
@@ -504,7 +506,7 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
             outcome = FAILED;
         } finally {
             if (tracked) {
-                dev.vela.internal.WorkerRegistry.finished(Thread.currentThread());
+                WorkerRegistry.finished(Thread.currentThread());
             }
         }
         try {

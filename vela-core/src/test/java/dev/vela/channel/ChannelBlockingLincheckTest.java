@@ -2,6 +2,8 @@ package dev.vela.channel;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.vela.channel.internal.BoundedChannel;
+import dev.vela.channel.internal.RendezvousChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -2,6 +2,8 @@ package dev.vela.channel;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.vela.channel.internal.BoundedChannel;
+import dev.vela.channel.internal.UnboundedChannel;
 import java.util.ArrayDeque;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;

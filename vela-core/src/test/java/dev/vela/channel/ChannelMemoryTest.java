@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.channel.internal.BufferChannel;
+import dev.vela.channel.internal.RendezvousChannel;
 import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.diagnostics.DeadlockWatchdog;
 import dev.vela.worker.Worker;
 import dev.vela.worker.WorkerFailedException;
 import java.time.Duration;

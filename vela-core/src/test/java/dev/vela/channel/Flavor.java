@@ -1,5 +1,7 @@
 package dev.vela.channel;
 
+import dev.vela.channel.internal.UnboundedChannel;
+
 /**
  * Every channel flavour and capacity the contract suite, the stress tests and the parked-thread test
  * run against (DESIGN.md §6.1: capacities {0, 1, 2, 16, 1024, unbounded}, plus an unbounded channel

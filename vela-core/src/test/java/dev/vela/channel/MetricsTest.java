@@ -9,9 +9,9 @@ import dev.vela.channel.TestThreads.Task;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Channel metrics (ADR 0024): counts of sent, received, dropped, waited sends and receives, and the

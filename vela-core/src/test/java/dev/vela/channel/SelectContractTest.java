@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.channel.TestThreads.Task;
+import dev.vela.channel.internal.BufferChannel;
+import dev.vela.channel.internal.RendezvousChannel;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

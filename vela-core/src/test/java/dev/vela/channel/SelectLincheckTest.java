@@ -2,6 +2,9 @@ package dev.vela.channel;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.vela.channel.internal.BoundedChannel;
+import dev.vela.channel.internal.RendezvousChannel;
+import dev.vela.channel.internal.UnboundedChannel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.channel.internal.TimerScheduler;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.Instant;
@@ -147,7 +148,7 @@ class TimersTest {
     }
 
     private static ScheduledThreadPoolExecutor scheduler() throws ReflectiveOperationException {
-        for (Class<?> c : Timers.class.getDeclaredClasses()) {
+        for (Class<?> c : TimerScheduler.class.getDeclaredClasses()) {
             if (c.getSimpleName().equals("Scheduler")) {
                 Field f = c.getDeclaredField("INSTANCE");
                 f.setAccessible(true);

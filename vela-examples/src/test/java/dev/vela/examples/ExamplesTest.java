@@ -98,7 +98,7 @@ class ExamplesTest {
         var finder = java.lang.module.ModuleFinder.of(Path.of("..", "vela-core", "target", "classes"));
         var ref = finder.find("dev.vela.core").orElseThrow(() -> new AssertionError("no module dev.vela.core"));
         var exported = ref.descriptor().exports().stream().map(java.lang.module.ModuleDescriptor.Exports::source).sorted().toList();
-        assertEquals(List.of("dev.vela.channel", "dev.vela.worker"), exported);
+        assertEquals(List.of("dev.vela.channel", "dev.vela.diagnostics", "dev.vela.worker"), exported);
         var required = ref.descriptor().requires().stream().map(java.lang.module.ModuleDescriptor.Requires::name).sorted().toList();
         assertEquals(List.of("java.base", "jdk.jfr"), required,
                 "core must depend on JDK modules only (java.base, and jdk.jfr for flight-recorder events)");

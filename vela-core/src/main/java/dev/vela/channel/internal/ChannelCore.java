@@ -1,5 +1,14 @@
-package dev.vela.channel;
+package dev.vela.channel.internal;
 
+import dev.vela.channel.Channel;
+import dev.vela.channel.ChannelClosedException;
+import dev.vela.channel.ChannelDeadlockException;
+import dev.vela.channel.ChannelMetrics;
+import dev.vela.channel.Permit;
+import dev.vela.channel.Receiver;
+import dev.vela.channel.Sender;
+import dev.vela.diagnostics.internal.ChannelEvents;
+import dev.vela.diagnostics.internal.ParkedOperations;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -22,7 +31,7 @@ import java.time.Duration;
  *
  * @param <T> element type
  */
-abstract sealed class ChannelCore<T> extends Channel<T> permits BufferChannel, RendezvousChannel {
+public abstract sealed class ChannelCore<T> implements Channel<T> permits BufferChannel, RendezvousChannel {
 
     /** Metrics counters, or null when the channel was built without metrics (final; set by the constructor). */
     final Counters counters;
@@ -273,7 +282,8 @@ abstract sealed class ChannelCore<T> extends Channel<T> permits BufferChannel, R
      * here), else a fresh {@link InterruptedException}. The operation had no effect either way.
      */
     static InterruptedException interrupted() {
-        DeadlockWatchdog.throwIfDeadlocked();
+        String verdict = ParkedOperations.takeVerdict();
+        if (verdict != null) throw new ChannelDeadlockException(verdict);
         return new InterruptedException();
     }
 
@@ -293,7 +303,7 @@ abstract sealed class ChannelCore<T> extends Channel<T> permits BufferChannel, R
     }
 
     /** Converts a user timeout to nanoseconds, rejecting null and negative values. */
-    static long toNanos(Duration timeout) {
+    public static long toNanos(Duration timeout) {
         if (timeout == null) throw new NullPointerException("timeout must not be null");
         if (timeout.isNegative()) throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         long n;

@@ -1,5 +1,6 @@
-package dev.vela.channel;
+package dev.vela.channel.internal;
 
+import dev.vela.channel.Overflow;
 import java.util.function.Consumer;
 
 /**
@@ -10,10 +11,10 @@ import java.util.function.Consumer;
  * @param onUndelivered receives every value discarded by the overflow policy; may be null
  * @param metrics       whether the channel keeps {@link Counters}
  */
-record Options(Overflow overflow, Consumer<Object> onUndelivered, boolean metrics) {
-    static final Options DEFAULT = new Options(Overflow.SUSPEND, null, false);
+public record Options(Overflow overflow, Consumer<Object> onUndelivered, boolean metrics) {
+    public static final Options DEFAULT = new Options(Overflow.SUSPEND, null, false);
 
-    Options {
+    public Options {
         if (overflow == null) throw new NullPointerException("overflow must not be null");
     }
 }

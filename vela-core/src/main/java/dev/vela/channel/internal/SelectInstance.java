@@ -1,5 +1,7 @@
-package dev.vela.channel;
+package dev.vela.channel.internal;
 
+import dev.vela.channel.ChannelClosedException;
+import dev.vela.channel.SelectClause;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -35,7 +37,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * after withdrawing in 3 or 4); a peer commits only by winning the instance's CAS. Withdrawal and
  * a peer's commit are the same CAS, so they exclude each other.
  */
-final class SelectInstance extends Waiter {
+public final class SelectInstance extends Waiter {
     /** A peer's completion: which clause, and with what (element, TAKEN, NOTIFIED, RETRY, CLOSED). */
     record Fired(int clause, Object value) {}
 
@@ -58,11 +60,12 @@ final class SelectInstance extends Waiter {
      * channel clause, the common case, so the fast path allocates nothing of its own).
      */
     @SuppressWarnings("unchecked")
-    static <R> R run(SelectClause<? extends R>[] all, boolean biased) throws InterruptedException {
+    public static <R> R run(SelectClause<? extends R>[] all, boolean biased) throws InterruptedException {
         if (all == null) throw new NullPointerException("select clauses must not be null");
-        SelectClause<? extends R> otherwise = null, timeout = null;
+        Clause<? extends R> otherwise = null, timeout = null;
         int n = 0;
-        for (SelectClause<? extends R> c : all) {
+        for (SelectClause<? extends R> sc : all) {
+            Clause<? extends R> c = (Clause<? extends R>) sc;     // the only implementation (sealed)
             if (c == null) throw new NullPointerException("select clause must not be null");
             if (!c.enabled) continue;
             switch (c.kind) {
@@ -84,7 +87,8 @@ final class SelectInstance extends Waiter {
         if (n != all.length) {                                       // keep only the enabled channel clauses
             cs = new SelectClause[n];
             int j = 0;
-            for (SelectClause<? extends R> c : all) {
+            for (SelectClause<? extends R> sc : all) {
+                Clause<? extends R> c = (Clause<? extends R>) sc;
                 if (c.enabled && c.channel != null) cs[j++] = c;
             }
         }
@@ -98,10 +102,10 @@ final class SelectInstance extends Waiter {
             int start = biased || n == 0 ? 0 : ThreadLocalRandom.current().nextInt(n);
             for (int i = 0; i < n; i++) {
                 int k = start + i < n ? start + i : start + i - n;
-                Object r = attempt(cs[k]);
+                Object r = attempt(clause(cs, k));
                 if (r != NOT_READY) {
                     passOn(unused, cs, k);
-                    return commit(cs[k], r);
+                    return commit(clause(cs, k), r);
                 }
             }
             if (otherwise != null || (timed && deadline - System.nanoTime() <= 0)) {
@@ -124,13 +128,14 @@ final class SelectInstance extends Waiter {
             SelectInstance sel = new SelectInstance(Thread.currentThread());
             SelectWaiter[] ws = new SelectWaiter[n];
             for (int k = 0; k < n; k++) {
-                ws[k] = new SelectWaiter(sel, k, cs[k].element);
+                ws[k] = new SelectWaiter(sel, k, clause(cs, k).element);
                 queue(cs[k]).add(ws[k]);
             }
             // 3. re-check (every clause: a rendezvous send clause also tells a waiting receiver to retry)
             boolean ready = false;
             for (int k = 0; k < n; k++) {
-                ready |= cs[k].kind == SelectClause.Kind.SEND ? cs[k].channel.sendReady() : cs[k].channel.receiveReady();
+                Clause<?> c = clause(cs, k);
+                ready |= c.kind == Clause.Kind.SEND ? c.channel.sendReady() : c.channel.receiveReady();
             }
             Object s;
             if (ready && sel.cancel()) {
@@ -161,14 +166,14 @@ final class SelectInstance extends Waiter {
                 continue;
             }
             passOn(unused, cs, f.clause());
-            SelectClause<? extends R> c = cs[f.clause()];
+            Clause<? extends R> c = clause(cs, f.clause());
             return v == TAKEN ? c.onOther.get() : c.onValue.apply(v);
         }
     }
 
     /** Tries clause {@code c} without blocking: the value, TAKEN (sent), CLOSED_OUTCOME or NOT_READY. */
-    private static Object attempt(SelectClause<?> c) {
-        if (c.kind == SelectClause.Kind.SEND) {
+    private static Object attempt(Clause<?> c) {
+        if (c.kind == Clause.Kind.SEND) {
             if (c.sender.isClosed() && !c.channel.isClosed()) {
                 throw new ChannelClosedException("select onSend through a closed sender handle of " + c.channel, null);
             }
@@ -179,16 +184,23 @@ final class SelectInstance extends Waiter {
         return e == ChannelCore.SEL_EMPTY ? NOT_READY : e == ChannelCore.SEL_DRAINED ? CLOSED_OUTCOME : e;
     }
 
-    private static <R> R commit(SelectClause<? extends R> c, Object r) {
+    private static <R> R commit(Clause<? extends R> c, Object r) {
         if (r == CLOSED_OUTCOME) {
-            if (c.kind == SelectClause.Kind.RECEIVE_OR_CLOSED) return c.onOther.get();
-            throw c.channel.closedException(c.kind == SelectClause.Kind.SEND ? "select onSend" : "select onReceive");
+            if (c.kind == Clause.Kind.RECEIVE_OR_CLOSED) return c.onOther.get();
+            throw c.channel.closedException(c.kind == Clause.Kind.SEND ? "select onSend" : "select onReceive");
         }
-        return r == TAKEN && c.kind == SelectClause.Kind.SEND ? c.onOther.get() : c.onValue.apply(r);
+        return r == TAKEN && c.kind == Clause.Kind.SEND ? c.onOther.get() : c.onValue.apply(r);
     }
 
-    private static WaitQueue queue(SelectClause<?> c) {
-        return c.kind == SelectClause.Kind.SEND ? c.channel.sendWaiters() : c.channel.receiveWaiters();
+    /** Clause {@code k} of {@code cs}, as the engine reads it ({@link Clause} is the only {@link SelectClause}). */
+    @SuppressWarnings("unchecked")
+    private static <R> Clause<? extends R> clause(SelectClause<? extends R>[] cs, int k) {
+        return (Clause<? extends R>) cs[k];
+    }
+
+    private static WaitQueue queue(SelectClause<?> sc) {
+        Clause<?> c = (Clause<?>) sc;
+        return c.kind == Clause.Kind.SEND ? c.channel.sendWaiters() : c.channel.receiveWaiters();
     }
 
     private static void deregister(SelectClause<?>[] cs, SelectWaiter[] ws) {

@@ -1,4 +1,4 @@
-package dev.vela.channel;
+package dev.vela.channel.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

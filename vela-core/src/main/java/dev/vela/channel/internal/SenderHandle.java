@@ -1,5 +1,9 @@
-package dev.vela.channel;
+package dev.vela.channel.internal;
 
+import dev.vela.channel.ChannelClosedException;
+import dev.vela.channel.Permit;
+import dev.vela.channel.SelectClause;
+import dev.vela.channel.Sender;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -9,7 +13,7 @@ import java.util.function.Supplier;
  * One counted sender handle. Its own {@link #released} flag is flipped once by CAS, so closing the
  * same handle from several threads releases it exactly once (the prototype's W14 race).
  */
-sealed class SenderHandle<T> implements Sender<T> permits PriorityChannel.PrioritySenderHandle {
+sealed class SenderHandle<T> implements Sender<T> permits PriorityBufferChannel.PrioritySenderHandle {
     private static final VarHandle RELEASED;
 
     static {
@@ -91,7 +95,7 @@ sealed class SenderHandle<T> implements Sender<T> permits PriorityChannel.Priori
     @Override
     public <R> SelectClause<R> onSend(T value, Supplier<? extends R> fn) {
         channel.checkElement(value);
-        return SelectClause.send(channel, this, value, fn);
+        return Clause.send(channel, this, value, fn);
     }
 
     @Override

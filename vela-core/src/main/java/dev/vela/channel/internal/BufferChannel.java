@@ -1,4 +1,7 @@
-package dev.vela.channel;
+package dev.vela.channel.internal;
+
+import dev.vela.channel.Permit;
+import dev.vela.diagnostics.internal.ChannelEvents;
 
 /**
  * The driver shared by the buffered flavours (bounded ring, unbounded linked blocks): a lock-free
@@ -32,7 +35,7 @@ package dev.vela.channel;
  * other side wait for it, never report a wrong answer. {@link #freeze} closes the buffer to senders
  * atomically with respect to {@link #offer}.
  */
-abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedChannel, UnboundedChannel, PriorityChannel {
+public abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedChannel, UnboundedChannel, PriorityBufferChannel {
 
     static final int OK = 0;
     static final int FULL = 1;
@@ -120,7 +123,7 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
     final Permit<T> reserve0(long nanos) throws InterruptedException {
         if (!supportsPermits()) {
             throw new UnsupportedOperationException("reserve on " + this + ": a channel that "
-                    + (this instanceof PriorityChannel ? "orders values by priority" : "discards values when full")
+                    + (this instanceof PriorityBufferChannel ? "orders values by priority" : "discards values when full")
                     + " has no place in line to reserve (docs/adr/0021-overflow-policies-and-channel-builder.md)");
         }
         ReservedSlot<T> slot = new ReservedSlot<>(this);
@@ -358,7 +361,7 @@ abstract sealed class BufferChannel<T> extends ChannelCore<T> permits BoundedCha
     }
 
     /** Blocked waiters (receivers + senders); O(n), for tests. */
-    final int waiterCount() {
+    public final int waiterCount() {
         return receivers.size() + senders.size();
     }
 }

@@ -1,4 +1,4 @@
-package dev.vela.channel;
+package dev.vela.channel.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -32,9 +32,9 @@ import java.lang.invoke.VarHandle;
  * Per buffered element: one 4-byte reference (compressed oops) plus the block header and
  * {@code next} link amortised over {@code B} slots: about {@code 4 + 32/B} bytes.
  */
-final class UnboundedChannel<T> extends BufferChannel<T> {
+public final class UnboundedChannel<T> extends BufferChannel<T> {
     /** Slots per block; 63 + 1 marker = 64 positions per lap. */
-    static final int DEFAULT_BLOCK_SIZE = 63;
+    public static final int DEFAULT_BLOCK_SIZE = 63;
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 
@@ -43,11 +43,11 @@ final class UnboundedChannel<T> extends BufferChannel<T> {
     private final Cursors cursors = new Cursors();
 
     /** @param blockSize slots per block, ≥ 2 (tests use 2 to reach block edges often) */
-    UnboundedChannel(int blockSize) {
+    public UnboundedChannel(int blockSize) {
         this(blockSize, Options.DEFAULT);
     }
 
-    UnboundedChannel(int blockSize, Options options) {
+    public UnboundedChannel(int blockSize, Options options) {
         super(options);
         if (blockSize < 2) throw new IllegalArgumentException("blockSize must be >= 2, got " + blockSize);
         this.blockSize = blockSize;

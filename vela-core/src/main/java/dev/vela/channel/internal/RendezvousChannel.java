@@ -1,4 +1,7 @@
-package dev.vela.channel;
+package dev.vela.channel.internal;
+
+import dev.vela.channel.Permit;
+import dev.vela.diagnostics.internal.ChannelEvents;
 
 /**
  * {@code Channel.rendezvous()}: no buffer; a sender's value passes directly to a receiver.
@@ -35,12 +38,12 @@ package dev.vela.channel;
  * far less code, and waiters that give up are unlinked at once, so memory does not grow under
  * endless timeouts (see docs/adr/0005-channel-algorithm.md).
  */
-final class RendezvousChannel<T> extends ChannelCore<T> {
+public final class RendezvousChannel<T> extends ChannelCore<T> {
 
-    RendezvousChannel() {
+    public RendezvousChannel() {
     }
 
-    RendezvousChannel(Options options) {
+    public RendezvousChannel(Options options) {
         super(options);
     }
 
@@ -278,7 +281,7 @@ final class RendezvousChannel<T> extends ChannelCore<T> {
     }
 
     /** Blocked waiters; O(n), for tests. */
-    int waiterCount() {
+    public int waiterCount() {
         return senders.size() + receivers.size();
     }
 }

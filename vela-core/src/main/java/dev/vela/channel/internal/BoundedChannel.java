@@ -1,5 +1,6 @@
-package dev.vela.channel;
+package dev.vela.channel.internal;
 
+import dev.vela.channel.Overflow;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -52,7 +53,7 @@ import java.lang.invoke.VarHandle;
  * Several trimming senders may discard for one another; each head position is claimed by exactly
  * one CAS, so every value is either received or discarded, exactly once.
  */
-final class BoundedChannel<T> extends BufferChannel<T> {
+public final class BoundedChannel<T> extends BufferChannel<T> {
     private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final int capacity;
@@ -66,11 +67,11 @@ final class BoundedChannel<T> extends BufferChannel<T> {
     private final long[] seqs;
     private final Cursors cursors = new Cursors();
 
-    BoundedChannel(int capacity) {
+    public BoundedChannel(int capacity) {
         this(capacity, Options.DEFAULT);
     }
 
-    BoundedChannel(int capacity, Options options) {
+    public BoundedChannel(int capacity, Options options) {
         super(options);
         if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
         this.capacity = capacity;

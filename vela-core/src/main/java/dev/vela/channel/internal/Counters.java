@@ -1,5 +1,6 @@
-package dev.vela.channel;
+package dev.vela.channel.internal;
 
+import dev.vela.channel.ChannelMetrics;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 

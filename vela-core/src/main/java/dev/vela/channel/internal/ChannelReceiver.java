@@ -1,5 +1,7 @@
-package dev.vela.channel;
+package dev.vela.channel.internal;
 
+import dev.vela.channel.Receiver;
+import dev.vela.channel.SelectClause;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -34,12 +36,12 @@ final class ChannelReceiver<T> implements Receiver<T> {
 
     @Override
     public <R> SelectClause<R> onReceive(Function<? super T, ? extends R> fn) {
-        return SelectClause.receive(channel, fn);
+        return Clause.receive(channel, fn);
     }
 
     @Override
     public <R> SelectClause<R> onReceiveOrClosed(Function<? super T, ? extends R> fn, Supplier<? extends R> onClosed) {
-        return SelectClause.receiveOrClosed(channel, fn, onClosed);
+        return Clause.receiveOrClosed(channel, fn, onClosed);
     }
 
     @Override

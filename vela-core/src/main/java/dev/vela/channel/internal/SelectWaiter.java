@@ -1,4 +1,4 @@
-package dev.vela.channel;
+package dev.vela.channel.internal;
 
 /**
  * The waiter a blocked select puts in one clause's queue. All the clauses of one select share one

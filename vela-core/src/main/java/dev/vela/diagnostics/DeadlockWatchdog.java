@@ -1,6 +1,14 @@
-package dev.vela.channel;
+package dev.vela.diagnostics;
 
-import dev.vela.internal.WorkerRegistry;
+import dev.vela.channel.ChannelDeadlockException;
+import dev.vela.channel.Receiver;
+import dev.vela.channel.Select;
+import dev.vela.channel.internal.ChannelCore;
+import dev.vela.channel.internal.TimerScheduler;
+import dev.vela.diagnostics.internal.ParkedOperations.Entry;
+import dev.vela.diagnostics.internal.ParkedOperations.Parked;
+import dev.vela.diagnostics.internal.ParkedOperations;
+import dev.vela.diagnostics.internal.WorkerRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +33,7 @@ import java.util.function.Consumer;
  * The watched workers are the {@link dev.vela.worker.Worker}s whose task started while a watchdog
  * was running (the whole runtime). On each check, it is a deadlock when there is at least one live
  * watched worker and <em>every</em> one of them is parked, without a timeout, in a blocking channel
- * operation (send, receive, reserve or select), none has a deadline, no {@link Timers} timer is
+ * operation (send, receive, reserve or select), none has a deadline, no {@link dev.vela.channel.Timers} timer is
  * pending, and exactly the same parked operations were seen on the previous check (nothing moved for
  * a whole period). A worker that computes, sleeps, joins another worker or waits with a timeout
  * rules a deadlock out.
@@ -38,12 +45,12 @@ import java.util.function.Consumer;
  * {@link ChannelDeadlockException} and had no effect.
  *
  * <h2>Implementation overview</h2>
- * Only the slow path pays: while a watchdog runs, {@link Waiter#await} records (thread → waiter,
- * timed) in {@link #PARKED} just before parking and removes it after; workers record themselves in
- * {@link WorkerRegistry}. The watchdog thread (a daemon platform thread) compares snapshots. To fail an
- * operation it records a verdict for the thread and interrupts it: the operation's own interrupt path
- * withdraws it (so it had no effect), and {@link ChannelCore#interrupted()} turns the verdict into the
- * exception. See docs/adr/0024-observability-metrics-jfr-deadlocks.md.
+ * Only the slow path pays: while a watchdog runs, a channel waiter records (thread → operation,
+ * timed) in {@link ParkedOperations} just before parking and removes it after; workers record
+ * themselves in {@link WorkerRegistry}. The watchdog thread (a daemon platform thread) compares
+ * snapshots. To fail an operation it records a verdict for the thread and interrupts it: the
+ * operation's own interrupt path withdraws it (so it had no effect), and
+ * {@code ChannelCore.interrupted()} turns the verdict into the exception. See docs/adr/0024-observability-metrics-jfr-deadlocks.md.
  */
 public final class DeadlockWatchdog implements AutoCloseable {
 
@@ -55,24 +62,15 @@ public final class DeadlockWatchdog implements AutoCloseable {
         REPORT
     }
 
-    /** Whether any watchdog runs (volatile; read by {@link Waiter#await} on the slow path only). */
-    static volatile boolean active;
     /** Running watchdogs; guarded by the class lock. */
     private static int running;
-    /** Threads parked in a channel operation right now, while {@link #active}. */
-    private static final Map<Thread, Parked> PARKED = new ConcurrentHashMap<>();
-    /** Reports for threads whose operation the watchdog fails; consumed by {@link #throwIfDeadlocked()}. */
-    private static final Map<Thread, String> VERDICTS = new ConcurrentHashMap<>();
 
-    /** Frames left out of a report: the channel machinery between the user's call and the park. */
-    private static final java.util.Set<String> INTERNAL = java.util.Set.of(
-            Waiter.class.getName(), BufferChannel.class.getName(), BoundedChannel.class.getName(),
-            UnboundedChannel.class.getName(), RendezvousChannel.class.getName(), PriorityChannel.class.getName(),
-            SenderHandle.class.getName(), ChannelReceiver.class.getName(), SelectInstance.class.getName(),
-            Select.class.getName(), Receiver.class.getName(), BroadcastSender.class.getName(),
-            PriorityChannel.class.getName() + "$PrioritySenderHandle", Broadcast.class.getName() + "$Subscription");
-
-    private record Parked(Waiter waiter, boolean timed, long sinceNanos) {}
+    /**
+     * Frames left out of a report: the channel machinery between the user's call and the park (every
+     * class of the internal channel package, and the API's entry points that call into it).
+     */
+    private static final String INTERNAL_PACKAGE = ChannelCore.class.getPackageName() + ".";
+    private static final java.util.Set<String> INTERNAL = java.util.Set.of(Select.class.getName(), Receiver.class.getName());
 
     private final long periodNanos;
     private final Action action;
@@ -114,7 +112,7 @@ public final class DeadlockWatchdog implements AutoCloseable {
         DeadlockWatchdog w = new DeadlockWatchdog(period, action, reporter);
         synchronized (DeadlockWatchdog.class) {
             running++;
-            active = true;
+            ParkedOperations.active = true;
             WorkerRegistry.tracking = true;
         }
         w.thread.start();
@@ -138,41 +136,24 @@ public final class DeadlockWatchdog implements AutoCloseable {
         thread.interrupt();
         synchronized (DeadlockWatchdog.class) {
             if (--running == 0) {
-                active = false;
+                ParkedOperations.active = false;
                 WorkerRegistry.tracking = false;
-                PARKED.clear();
+                ParkedOperations.clear();
             }
         }
-    }
-
-    // ---- hooks (slow path) ------------------------------------------------------------------------
-
-    static void parking(Waiter w, boolean timed) {
-        if (w.owner != null) PARKED.put(w.owner, new Parked(w, timed, System.nanoTime()));
-    }
-
-    static void unparked(Waiter w) {
-        if (w.owner != null) PARKED.computeIfPresent(w.owner, (t, p) -> p.waiter() == w ? null : p);
-    }
-
-    /** Throws the watchdog's verdict for the current thread, if it failed this thread's operation. */
-    static void throwIfDeadlocked() {
-        if (VERDICTS.isEmpty()) return;
-        String report = VERDICTS.remove(Thread.currentThread());
-        if (report != null) throw new ChannelDeadlockException(report);
     }
 
     // ---- the watchdog thread ----------------------------------------------------------------------
 
     private void loop() {
-        Map<Thread, Waiter> previous = Map.of();
+        Map<Thread, Parked> previous = Map.of();
         while (!closed) {
             try {
                 Thread.sleep(Duration.ofNanos(periodNanos));
             } catch (InterruptedException e) {
                 return;
             }
-            Map<Thread, Waiter> now = deadlockedNow();
+            Map<Thread, Parked> now = deadlockedNow();
             if (now.isEmpty() || !now.equals(previous)) {
                 previous = now;
                 continue;
@@ -187,8 +168,8 @@ public final class DeadlockWatchdog implements AutoCloseable {
             }
             if (action == Action.FAIL) {
                 for (var e : now.entrySet()) {
-                    if (e.getValue().state() != null) continue;           // completed meanwhile
-                    VERDICTS.put(e.getKey(), report);                  // select too: it throws ChannelCore.interrupted()
+                    if (e.getValue().completed()) continue;               // completed meanwhile
+                    ParkedOperations.fail(e.getKey(), report);         // select too: it throws ChannelCore.interrupted()
                     e.getKey().interrupt();
                 }
             }
@@ -196,40 +177,40 @@ public final class DeadlockWatchdog implements AutoCloseable {
     }
 
     /** Every live watched worker → the waiter it is parked on, if all are deadlocked now; else empty. */
-    private static Map<Thread, Waiter> deadlockedNow() {
+    private static Map<Thread, Parked> deadlockedNow() {
         Map<Thread, Boolean> workers = WorkerRegistry.live();
-        if (workers.isEmpty() || Timers.pending()) return Map.of();
-        Map<Thread, Waiter> out = new HashMap<>();
+        if (workers.isEmpty() || TimerScheduler.pending()) return Map.of();
+        Map<Thread, Parked> out = new HashMap<>();
         for (var e : workers.entrySet()) {
             Thread t = e.getKey();
-            Parked p = PARKED.get(t);
-            if (!t.isAlive() || e.getValue() || p == null || p.timed() || p.waiter().state() != null) {
+            Entry p = ParkedOperations.parkedNow(t);
+            if (!t.isAlive() || e.getValue() || p == null || p.timed() || p.op().completed()) {
                 return Map.of();
             }
-            out.put(t, p.waiter());
+            out.put(t, p.op());
         }
         return out;
     }
 
-    private static String report(Map<Thread, Waiter> parked) {
+    private static String report(Map<Thread, Parked> parked) {
         StringBuilder sb = new StringBuilder("vela: all ").append(parked.size())
                 .append(parked.size() == 1 ? " worker is" : " workers are")
                 .append(" asleep on channels - deadlock!\n");
-        List<Map.Entry<Thread, Waiter>> entries = new ArrayList<>(parked.entrySet());
+        List<Map.Entry<Thread, Parked>> entries = new ArrayList<>(parked.entrySet());
         entries.sort(Comparator.comparing(e -> e.getKey().getName()));
         long now = System.nanoTime();
         for (var e : entries) {
             Thread t = e.getKey();
-            Waiter w = e.getValue();
-            Parked p = PARKED.get(t);
+            Parked w = e.getValue();
+            Entry p = ParkedOperations.parkedNow(t);
             long ms = p == null ? 0 : (now - p.sinceNanos()) / 1_000_000;
-            sb.append("\nworker \"").append(t.getName()).append("\" [").append(w.operation);
-            if (w.channel != null) sb.append(" on ").append(w.channel);
+            sb.append("\nworker \"").append(t.getName()).append("\" [").append(w.parkedOperation());
+            if (w.parkedOn() != null) sb.append(" on ").append(w.parkedOn());
             sb.append(", ").append(ms).append(" ms]:\n");
             int shown = 0;
             for (StackTraceElement f : t.getStackTrace()) {
                 String c = f.getClassName();
-                if (c.startsWith("java.") || c.startsWith("jdk.") || INTERNAL.contains(c)) continue;
+                if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith(INTERNAL_PACKAGE) || INTERNAL.contains(c)) continue;
                 sb.append("    at ").append(f).append('\n');
                 if (++shown == 6) break;
             }

@@ -1,4 +1,4 @@
-package dev.vela.worker;
+package dev.vela.diagnostics.internal;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
@@ -15,7 +15,7 @@ import jdk.jfr.Name;
 @Label("Worker Failed")
 @Category({"Vela", "Workers"})
 @Description("A Vela worker's task threw, or the worker missed its deadline")
-final class WorkerEvents extends Event {
+public final class WorkerEvents extends Event {
     @Label("Worker")
     String worker;
     @Label("Exception Class")
@@ -25,7 +25,7 @@ final class WorkerEvents extends Event {
     @Label("Deadline Missed")
     boolean deadlineMissed;
 
-    static void failed(String worker, Throwable t, boolean deadlineMissed) {
+    public static void failed(String worker, Throwable t, boolean deadlineMissed) {
         WorkerEvents e = new WorkerEvents();
         if (e.shouldCommit()) {
             e.worker = worker;

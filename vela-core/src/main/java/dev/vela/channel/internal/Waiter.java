@@ -1,5 +1,6 @@
-package dev.vela.channel;
+package dev.vela.channel.internal;
 
+import dev.vela.diagnostics.internal.ParkedOperations;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -38,7 +39,7 @@ import java.util.concurrent.locks.LockSupport;
  * hold the carrier that peer needs. Decided by benchmark: docs/adr/0007-spin-then-park.md.
  * {@code -Dvela.channel.spins=N} and {@code -Dvela.channel.spins.virtual=N} override the two counts.
  */
-sealed class Waiter permits SelectWaiter, SelectInstance, AsyncOp.AsyncWaiter {
+sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, SelectInstance, AsyncOp.AsyncWaiter {
 
     /** Spin iterations before parking, for a platform thread. */
     static final int SPINS_PLATFORM = Integer.getInteger("vela.channel.spins", 256);
@@ -151,12 +152,12 @@ sealed class Waiter permits SelectWaiter, SelectInstance, AsyncOp.AsyncWaiter {
             if (s != null) return s;
             backOff();
         }
-        if (DeadlockWatchdog.active) {                       // opt-in: tell the watchdog who parks on what
-            DeadlockWatchdog.parking(this, timed);
+        if (ParkedOperations.active) {                       // opt-in: tell the watchdog who parks on what
+            ParkedOperations.parking(this, timed);
             try {
                 return park(timed, deadline);
             } finally {
-                DeadlockWatchdog.unparked(this);
+                ParkedOperations.unparked(this);
             }
         }
         return park(timed, deadline);
@@ -175,6 +176,28 @@ sealed class Waiter permits SelectWaiter, SelectInstance, AsyncOp.AsyncWaiter {
                 LockSupport.park(this);
             }
         }
+    }
+
+    // ---- what the deadlock watchdog reads (ParkedOperations.Parked) ------------------------------
+
+    @Override
+    public final Thread parkedThread() {
+        return owner;
+    }
+
+    @Override
+    public final String parkedOperation() {
+        return operation;
+    }
+
+    @Override
+    public final Object parkedOn() {
+        return channel;
+    }
+
+    @Override
+    public final boolean completed() {
+        return state != null;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.vela.channel;
+package dev.vela.diagnostics.internal;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
@@ -18,10 +18,10 @@ import jdk.jfr.Threshold;
  *   <li>{@code dev.vela.ChannelBlocked}: a blocking send, receive or reserve that waited at least
  *       the threshold (default 20 ms; set it in a JFR configuration or with
  *       {@code Recording.enable("dev.vela.ChannelBlocked").withThreshold(...)});</li>
- *   <li>{@code dev.vela.ChannelFailed}: a channel closed with a cause ({@link Sender#fail}).</li>
+ *   <li>{@code dev.vela.ChannelFailed}: a channel closed with a cause ({@code Sender.fail}).</li>
  * </ul>
  */
-final class ChannelEvents {
+public final class ChannelEvents {
     private ChannelEvents() {}
 
     /** A blocking channel operation that waited (duration = how long it waited). */
@@ -31,7 +31,7 @@ final class ChannelEvents {
     @Description("A blocking send, receive or reserve on a Vela channel waited at least the threshold")
     @Threshold("20 ms")
     @StackTrace(true)
-    static final class Blocked extends Event {
+    public static final class Blocked extends Event {
         @Label("Channel")
         String channel;
         @Label("Operation")
@@ -54,14 +54,14 @@ final class ChannelEvents {
     }
 
     /** Starts timing a wait (slow path only). */
-    static Blocked begin() {
+    public static Blocked begin() {
         Blocked e = new Blocked();
         e.begin();
         return e;
     }
 
     /** Ends a wait: commits the event if a recording wants it and it lasted at least the threshold. */
-    static void end(Blocked e, ChannelCore<?> channel, String operation) {
+    public static void end(Blocked e, Object channel, String operation) {
         e.end();
         if (e.shouldCommit()) {
             e.channel = channel.toString();
@@ -71,7 +71,7 @@ final class ChannelEvents {
     }
 
     /** A channel was closed with {@code cause}. */
-    static void failed(ChannelCore<?> channel, Throwable cause) {
+    public static void failed(Object channel, Throwable cause) {
         Failed e = new Failed();
         if (e.shouldCommit()) {
             e.channel = channel.toString();

@@ -1,11 +1,11 @@
-package dev.vela.internal;
+package dev.vela.diagnostics.internal;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The live worker threads, for the deadlock watchdog of {@code dev.vela.channel} (this package is
- * not exported: it is the bridge between the module's two public packages, not API).
+ * The live worker threads, for the deadlock watchdog of {@code dev.vela.diagnostics} (this package is
+ * not exported: it is how workers and channels report to the diagnostics without depending on them).
  *
  * <p>Tracking is off until a watchdog starts ({@link #tracking}, volatile, read once per worker start):
  * a worker registers its thread for the duration of its task only while tracking is on, so workers

@@ -1,0 +1,122 @@
+package dev.vela.diagnostics.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The blocked channel operations, for the deadlock watchdog of {@code dev.vela.diagnostics}
+ * (internal; not exported). Channels report here through {@link Parked}, an interface of this
+ * package, so that the channel machinery and the watchdog never import each other.
+ *
+ * <p>Nothing is recorded unless a watchdog runs ({@link #active}, volatile, read on the slow path
+ * only, just before a thread parks). The watchdog fails an operation by leaving a verdict for its
+ * thread ({@link #fail}) and interrupting it; the operation's interrupt path withdraws it and then
+ * asks {@link #takeVerdict()} whether to throw the watchdog's exception instead of
+ * {@code InterruptedException}.
+ */
+public final class ParkedOperations {
+    private ParkedOperations() {}
+
+    /** What the watchdog reads of one blocked operation (a channel waiter). */
+    public interface Parked {
+        /**
+         * The blocked thread.
+         *
+         * @return the thread that parks, or null if none (an async operation)
+         */
+        Thread parkedThread();
+
+        /**
+         * The operation, for the report: "send", "receive", "reserve", "select".
+         *
+         * @return the operation's name
+         */
+        String parkedOperation();
+
+        /**
+         * The channel waited on, for the report.
+         *
+         * @return the channel, or null for a select
+         */
+        Object parkedOn();
+
+        /**
+         * Whether the operation was completed (it is then no longer blocked, whatever the record says).
+         *
+         * @return {@code true} once completed
+         */
+        boolean completed();
+    }
+
+    /**
+     * One parked operation.
+     *
+     * @param op         the operation
+     * @param timed      whether it waits with a timeout (a timed wait cannot be a deadlock)
+     * @param sinceNanos when it parked ({@link System#nanoTime()})
+     */
+    public record Entry(Parked op, boolean timed, long sinceNanos) {}
+
+    /** Whether any watchdog runs (volatile; read by channel waiters on the slow path only). */
+    public static volatile boolean active;
+    /** Threads parked in a channel operation right now, while {@link #active}. */
+    private static final Map<Thread, Entry> PARKED = new ConcurrentHashMap<>();
+    /** Reports for threads whose operation the watchdog fails; consumed by {@link #takeVerdict()}. */
+    private static final Map<Thread, String> VERDICTS = new ConcurrentHashMap<>();
+
+    /**
+     * Called by the parking thread just before it parks (only while {@link #active}).
+     *
+     * @param p     the operation
+     * @param timed whether it waits with a timeout
+     */
+    public static void parking(Parked p, boolean timed) {
+        Thread t = p.parkedThread();
+        if (t != null) PARKED.put(t, new Entry(p, timed, System.nanoTime()));
+    }
+
+    /**
+     * Called by the parking thread once it no longer parks.
+     *
+     * @param p the operation given to {@link #parking}
+     */
+    public static void unparked(Parked p) {
+        Thread t = p.parkedThread();
+        if (t != null) PARKED.computeIfPresent(t, (k, e) -> e.op() == p ? null : e);
+    }
+
+    /**
+     * The operation {@code t} is parked on now.
+     *
+     * @param t a thread
+     * @return its entry, or null if it is not parked in a channel operation
+     */
+    public static Entry parkedNow(Thread t) {
+        return PARKED.get(t);
+    }
+
+    /** Forgets every record (when the last watchdog stops). */
+    public static void clear() {
+        PARKED.clear();
+    }
+
+    /**
+     * Leaves the watchdog's report for {@code t}, whose operation is about to be interrupted.
+     *
+     * @param t      the thread
+     * @param report the deadlock report
+     */
+    public static void fail(Thread t, String report) {
+        VERDICTS.put(t, report);
+    }
+
+    /**
+     * The watchdog's report for the current thread, if it failed this thread's operation; consumed.
+     *
+     * @return the report, or null
+     */
+    public static String takeVerdict() {
+        if (VERDICTS.isEmpty()) return null;
+        return VERDICTS.remove(Thread.currentThread());
+    }
+}
