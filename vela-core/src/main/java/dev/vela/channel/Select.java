@@ -22,13 +22,17 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>Exactly one clause commits; clauses not chosen leave their channels untouched (no value
  *       taken, none sent).</li>
- *   <li>{@link #select} chooses uniformly at random among the clauses ready at the same time;
- *       {@link #selectBiased} prefers the first ready clause in argument order.</li>
+ *   <li>{@link #select} chooses uniformly at random among the clauses ready at the same time,
+ *       wherever they stand among clauses that are not ready or guarded off (it tries the clauses in
+ *       a fresh random order each time, as Go does); {@link #selectBiased} prefers the first ready
+ *       clause in argument order.</li>
  *   <li>A clause may be disabled by a guard: {@code clause.when(condition)}.</li>
  *   <li>{@link #onDefault} makes the select non-blocking; {@link #onTimeout} bounds its wait.</li>
  *   <li>A chosen clause on a closed channel throws {@link ChannelClosedException}, except
  *       {@link Receiver#onReceiveOrClosed}, which is chosen with its closed result.</li>
- *   <li>The same channel may appear in several clauses; any mix of flavours is allowed.</li>
+ *   <li>The same channel may appear in several clauses; any mix of flavours is allowed. Clauses of one
+ *       select never meet each other: {@code onSend} and {@code onReceive} on one rendezvous channel
+ *       that nobody else uses block (parked, as in Go) until another thread sends or receives.</li>
  * </ul>
  * The clause's function runs on the selecting thread after the commit; what it throws propagates.
  */

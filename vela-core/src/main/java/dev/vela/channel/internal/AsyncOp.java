@@ -159,7 +159,7 @@ final class AsyncOp<T> extends CompletableFuture<T> {
             }
             current = w;
             queue().add(w);
-            boolean ready = element != null ? channel.sendReady() : channel.receiveReady();
+            boolean ready = element != null ? channel.sendReady(null) : channel.receiveReady(null);   // no select
             if (ready && w.cancel()) {                             // re-check found progress: retry now
                 queue().remove(w);
                 continue;

@@ -322,12 +322,12 @@ public abstract sealed class BufferChannel<T> extends ChannelCore<T> permits Bou
     }
 
     @Override
-    final boolean receiveReady() {                             // closed: ready unless a pending permit holds the drain back
+    final boolean receiveReady(SelectInstance self) {                             // closed: ready unless a pending permit holds the drain back
         return !isEmpty0() || (isClosed() && !headPending());
     }
 
     @Override
-    final boolean sendReady() {
+    final boolean sendReady(SelectInstance self) {
         return hasRoom() || isClosed();
     }
 

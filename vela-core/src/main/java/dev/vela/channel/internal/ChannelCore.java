@@ -142,10 +142,10 @@ public abstract sealed class ChannelCore<T> implements Channel<T> permits Buffer
      * Re-check after a select enqueued a receive clause's waiter: true if a receive would now not
      * block (a value, or closed). Reads only; commits nothing.
      */
-    abstract boolean receiveReady();
+    abstract boolean receiveReady(SelectInstance self);
 
     /** Re-check after a select enqueued a send clause's waiter: true if a send would now not block. */
-    abstract boolean sendReady();
+    abstract boolean sendReady(SelectInstance self);
 
     /** Called once, by the thread that closed the channel: stop sends, wake every waiter. */
     abstract void onClose();

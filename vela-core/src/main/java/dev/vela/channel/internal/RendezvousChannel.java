@@ -234,16 +234,20 @@ public final class RendezvousChannel<T> extends ChannelCore<T> {
         return senders;
     }
 
+    /** Ready if closed or a sender waits, other than a clause of this very select (it cannot meet itself). */
     @Override
-    boolean receiveReady() {
-        return isClosed() || senders.hasWaiters();
+    boolean receiveReady(SelectInstance self) {
+        return isClosed() || senders.hasWaitersOtherThan(self);
     }
 
-    /** A waiting select sender never withdraws on re-check (see class comment): it tells a receiver to retry. */
+    /**
+     * A waiting select sender never withdraws on re-check (see class comment): it tells a receiver to
+     * retry, never one of its own select's clauses (that would wake the select to meet itself, forever).
+     */
     @Override
-    boolean sendReady() {
+    boolean sendReady(SelectInstance self) {
         if (isClosed()) return true;
-        tellReceiverToRetry();
+        receivers.signalOtherThan(Waiter.RETRY, self);
         return false;
     }
 

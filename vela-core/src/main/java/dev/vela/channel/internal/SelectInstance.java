@@ -11,9 +11,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * <h2>Idea</h2>
  * Select drives the channels' own operations; it has no algorithm of its own for moving values.
  * <ol>
- *   <li><b>Try</b> every enabled clause once with the channel's non-blocking operation, starting at
- *       a random clause (uniform fairness among ready clauses) or at the first (biased select). The
- *       first that succeeds commits; nothing else was touched. Then the default clause, if any.</li>
+ *   <li><b>Try</b> every enabled clause once with the channel's non-blocking operation, in a fresh
+ *       uniformly random order (biased select: in argument order). The order is a Fisher–Yates
+ *       shuffle drawn one step per clause tried, so the first ready clause in it is uniform among the
+ *       ready ones wherever they stand (Go's {@code pollorder}); up to 16 clauses it lives in one
+ *       {@code long}, 4 bits per position. The first that succeeds commits; nothing else was touched.
+ *       Then the default clause, if any.</li>
  *   <li><b>Spin</b>: if nothing was ready, back off and go back to 1, up to {@link Waiter#spins()}
  *       times (the spin policy every blocking path shares, ADR 0007): registering and withdrawing a
  *       waiter per clause costs more than a peer's likely imminent send.</li>
@@ -22,7 +25,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *       CAS, so at most one peer can ever serve this select.</li>
  *   <li><b>Re-check</b> every clause (reads only). If one became ready in between, withdraw (CAS this
  *       instance to CANCELLED) and go back to 1. This is the same Dekker re-check as a single blocked
- *       operation does, so no wake-up is lost.</li>
+ *       operation does, so no wake-up is lost. The re-check ignores this select's own waiters
+ *       ({@link Waiter#isClauseOf}): a send clause and a receive clause on one rendezvous channel would
+ *       otherwise see each other as the peer, withdraw and retry forever instead of parking.</li>
  *   <li><b>Wait</b> (spin/yield, then park) until a peer completes the instance, the timeout clause's
  *       deadline passes, or the thread is interrupted. Remove every clause waiter from its queue.</li>
  *   <li>A peer's completion says which clause: a rendezvous element ({@code value}) or
@@ -40,6 +45,17 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class SelectInstance extends Waiter {
     /** A peer's completion: which clause, and with what (element, TAKEN, NOTIFIED, RETRY, CLOSED). */
     record Fired(int clause, Object value) {}
+
+    /** The identity order of up to 16 clauses, 4 bits per position: position i holds clause i. */
+    private static final long IDENTITY = 0xFEDCBA9876543210L;
+    /** Above this many clauses the random order lives in an int[] (allocated per select; rare). */
+    private static final int ORDER_BITS_LIMIT = 16;
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        return a;
+    }
 
     /** attempt(): the clause cannot complete now. */
     private static final Object NOT_READY = new Object();
@@ -98,10 +114,27 @@ public final class SelectInstance extends Waiter {
         int spins = otherwise == null ? Waiter.spins() : 0;         // the shared spin policy (ADR 0007)
 
         while (true) {
-            // 1. try each clause once, from a random start
-            int start = biased || n == 0 ? 0 : ThreadLocalRandom.current().nextInt(n);
+            // 1. try each clause once, in a fresh uniformly random order (or in order, if biased)
+            long order = IDENTITY;                                   // position i -> clause, 4 bits each (n <= 16)
+            int[] wide = n > ORDER_BITS_LIMIT && !biased ? identity(n) : null;
             for (int i = 0; i < n; i++) {
-                int k = start + i < n ? start + i : start + i - n;
+                int k;
+                if (biased) {
+                    k = i;
+                } else if (i == n - 1) {                             // the last position: no choice left
+                    k = wide != null ? wide[i] : (int) (order >>> (i << 2)) & 0xF;
+                } else {                                             // Fisher-Yates, one step per clause tried
+                    int j = i + ThreadLocalRandom.current().nextInt(n - i);
+                    if (wide != null) {
+                        k = wide[j];
+                        wide[j] = wide[i];
+                        wide[i] = k;
+                    } else {
+                        k = (int) (order >>> (j << 2)) & 0xF;
+                        long ki = (order >>> (i << 2)) & 0xF;
+                        order = order & ~(0xFL << (j << 2)) | ki << (j << 2);   // position j takes i's clause
+                    }
+                }
                 Object r = attempt(clause(cs, k));
                 if (r != NOT_READY) {
                     passOn(unused, cs, k);
@@ -135,7 +168,7 @@ public final class SelectInstance extends Waiter {
             boolean ready = false;
             for (int k = 0; k < n; k++) {
                 Clause<?> c = clause(cs, k);
-                ready |= c.kind == Clause.Kind.SEND ? c.channel.sendReady() : c.channel.receiveReady();
+                ready |= c.kind == Clause.Kind.SEND ? c.channel.sendReady(sel) : c.channel.receiveReady(sel);
             }
             Object s;
             if (ready && sel.cancel()) {

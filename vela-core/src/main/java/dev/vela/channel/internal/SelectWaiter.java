@@ -16,6 +16,11 @@ final class SelectWaiter extends Waiter {
     }
 
     @Override
+    boolean isClauseOf(SelectInstance s) {
+        return select == s;
+    }
+
+    @Override
     boolean complete(Object newState) {
         return select.fire(clause, newState);
     }

@@ -42,6 +42,31 @@ final class WaitQueue {
         return false;
     }
 
+    /**
+     * Whether a waiter that is not a clause of select {@code self} may be blocked: a select re-checking
+     * its own clauses must not count itself as a peer. Walks past {@code self}'s waiters only.
+     */
+    boolean hasWaitersOtherThan(SelectInstance self) {
+        for (Waiter w : waiters) {
+            if (!w.isClauseOf(self)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Completes the first still-waiting waiter that is not a clause of select {@code self}; false if
+     * there was none. Waiters of {@code self} stay where they are.
+     */
+    boolean signalOtherThan(Object state, SelectInstance self) {
+        for (Waiter w : waiters) {
+            if (!w.isClauseOf(self) && w.complete(state)) {
+                waiters.removeFirstOccurrence(w);
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Completes every waiting waiter with {@code state} (used by close). */
     void signalAll(Object state) {
         for (Waiter w; (w = waiters.pollFirst()) != null; ) {

@@ -126,6 +126,11 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
         return false;
     }
 
+    /** Whether this waiter is one of the clause waiters of select {@code s} (never, for a plain waiter). */
+    boolean isClauseOf(SelectInstance s) {
+        return false;
+    }
+
     /** Tells the owner its waiter was completed: unparks the blocked thread (async waiters resume instead). */
     void wake() {
         LockSupport.unpark(owner);
