@@ -12,6 +12,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 import org.openjdk.jmh.util.Statistics;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
@@ -26,21 +27,32 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * {@code ./vela bench}: runs every benchmark of this module one by one (Vela and its peers in the
- * same run), prints a progress line per benchmark (k of n, elapsed, estimate left), then the seed's
- * performance table extended with the peers ({@link SeedTable}) and a table per scenario, and writes
- * results.md, results.json and index.html (charts, works offline) to {@code target/vela-bench/}.
- * JMH benchmarks run through the JMH Runner API, one (method × parameters) case at a time, each in
- * its own forked JVM; the plain-Java ones ({@link SpawnLatencyBench}, {@link MemoryBench}, and
- * {@link GoBench}, the optional Go column) run in this JVM.
+ * {@code ./vela bench}: runs every benchmark of this module (Vela and its peers in the same run),
+ * prints a progress line per run (k of n, elapsed, estimate left), then the seed's performance table
+ * extended with the peers ({@link SeedTable}) and a table per scenario, and writes results.md,
+ * results.json and index.html (charts, works offline) to {@code target/vela-bench/}.
+ *
+ * <p><b>Interleaved rounds</b> (issue 21, ADR 0030). The JMH cases are grouped by scenario
+ * ({@link Case#scenario()}: every implementation of one benchmark with the same other parameters).
+ * Each scenario runs in N rounds ({@link Rounds}): in every round each implementation runs once, in
+ * its own short forked JVM, in an order that rotates from round to round. Each round therefore gives
+ * a ratio Vela ÷ peer from two measurements seconds apart, which holds on a machine whose speed
+ * changes 3–4× every few minutes; the report gives the median of those per-round ratios with their
+ * min … max, marks a row whose rounds disagree on the verdict "unstable", and gives each absolute
+ * figure as the median of its round medians with their min … max ({@link RoundStats}). A run that
+ * fails in one round leaves the other rounds' figures; a case failing in every round is reported
+ * as failed. The exit code is 1 if any run failed. The plain-Java benchmarks
+ * ({@link SpawnLatencyBench}, {@link MemoryBench} and {@link GoBench}, the optional Go column) run
+ * once, in this JVM, between the scenarios as before.
  *
  * <pre>
- *   (default)        1 fork, 2 × 0.3 s warmup, 5 × 0.25 s measurement per case — about 4.5 minutes on 2 cores
- *   --full           publication grade: 3 forks, 5 × 1 s warmup, 5 × 2 s measurement (about an hour)
- *   --quick          smoke run: in-process (no fork), 1 × 0.1 s warmup, 2 × 0.1 s measurement; numbers not comparable
- *   --tiny           the self-test's run: in-process, 1 × 10 ms warmup, 1 × 20 ms measurement, smallest sizes (seconds)
- *   --forks N        N forked JVMs per benchmark instead of the settings' own (0 = in-process); the
- *                    machine can be bimodal from one JVM to the next, and more forks average that out
+ *   (default)        3 rounds; per round and case 1 fork, 1 × 1 s warmup, 2 × 0.1 s measurement — about 9.5 minutes on 2 cores
+ *   --full           publication grade: 10 rounds; per round 1 fork, 2 × 1 s warmup, 3 × 1 s measurement (about 1.5 hours)
+ *   --quick          smoke run: 2 rounds in-process (no fork), 1 × 0.1 s warmup, 1 × 0.1 s measurement; numbers not comparable
+ *   --tiny           the self-test's run: 1 round in-process, 1 × 10 ms warmup, 1 × 20 ms measurement, smallest sizes (seconds)
+ *   --rounds N       N rounds instead of the settings' own (N ≥ 1; time grows linearly with N)
+ *   --forks N        N forked JVMs per case <em>in each round</em> instead of 1 (0 = in-process); the rounds
+ *                    already repeat every case in fresh JVMs, so --rounds is the way to more samples
  *   --only NAME      only one benchmark (scenario family) by its name, e.g. mpsc, chain, memory, spawnlatency (see --list)
  *   --filter REGEX   only cases whose id matches, e.g. "Spsc|Unbounded" or "impl=(vela|jox)"
  *   --out DIR        where to write the report (default target/vela-bench)
@@ -73,36 +85,58 @@ public final class BenchMain {
     /** How hard a run tries; the plain-Java benchmarks size themselves by it. */
     enum Effort { TINY, QUICK, DEFAULT, FULL }
 
-    record Settings(Effort effort, int forks, int warmups, TimeValue warmupTime, int iterations, TimeValue iterationTime) {
+    /**
+     * How a run measures: {@code rounds} interleaved rounds per scenario; in each round, per JMH case,
+     * {@code forks} forked JVMs (0 = in-process) each doing the warmup and measurement iterations.
+     */
+    record Settings(Effort effort, int rounds, int forks, int warmups, TimeValue warmupTime, int iterations, TimeValue iterationTime) {
         String name() { return effort.name().toLowerCase(Locale.ROOT); }
 
-        double estimateSeconds() {  // per JMH case: JVM start + iterations + the last invocation's overshoot
+        /** One JMH case in one round: JVM start + iterations + the last invocation's overshoot (measured on 2 cores). */
+        double roundSeconds() {
             double perFork = (forks == 0 ? 0.15 : 0.6) + warmups * seconds(warmupTime) + iterations * seconds(iterationTime)
                     + 0.02 * (warmups + iterations);
             return Math.max(1, forks) * perFork;
         }
 
-        /** A smoke run (quick or tiny, possibly with another fork count): numbers not comparable. */
+        /** One JMH case over every round. */
+        double estimateSeconds() { return rounds * roundSeconds(); }
+
+        /** A smoke run (quick or tiny, possibly with another fork or round count): numbers not comparable. */
         boolean quick() { return effort == Effort.QUICK || effort == Effort.TINY; }
 
-        /** These settings with another fork count ({@code --forks}); 0 = in-process. */
+        /** These settings with another fork count per case and round ({@code --forks}); 0 = in-process. */
         Settings withForks(int n) {
-            return new Settings(effort, n, warmups, warmupTime, iterations, iterationTime);
+            return new Settings(effort, rounds, n, warmups, warmupTime, iterations, iterationTime);
+        }
+
+        /** These settings with another number of rounds ({@code --rounds}). */
+        Settings withRounds(int n) {
+            return new Settings(effort, n, forks, warmups, warmupTime, iterations, iterationTime);
         }
 
         String describe() {
-            return name() + ": " + (forks == 0 ? "in-process (no fork)" : forks + " fork" + (forks > 1 ? "s" : ""))
+            return name() + ": " + rounds + " interleaved round" + (rounds > 1 ? "s" : "") + " per scenario; per round and JMH case "
+                    + (forks == 0 ? "in-process (no fork)" : forks + " fork" + (forks > 1 ? "s" : ""))
                     + ", " + warmups + " × " + warmupTime + " warmup, " + iterations + " × " + iterationTime + " measurement"
-                    + " per JMH case; scores are medians of the measurement iterations";
+                    + "; a round's score is the median of its measurement iterations";
         }
 
         private static double seconds(TimeValue t) { return t.convertTo(java.util.concurrent.TimeUnit.MILLISECONDS) / 1000.0; }
     }
 
-    static final Settings TINY = new Settings(Effort.TINY, 0, 1, TimeValue.milliseconds(10), 1, TimeValue.milliseconds(20));
-    static final Settings QUICK = new Settings(Effort.QUICK, 0, 1, TimeValue.milliseconds(100), 2, TimeValue.milliseconds(100));
-    static final Settings DEFAULT = new Settings(Effort.DEFAULT, 1, 2, TimeValue.milliseconds(300), 5, TimeValue.milliseconds(250));
-    static final Settings FULL = new Settings(Effort.FULL, 3, 5, TimeValue.seconds(1), 5, TimeValue.seconds(2));
+    static final Settings TINY = new Settings(Effort.TINY, 1, 0, 1, TimeValue.milliseconds(10), 1, TimeValue.milliseconds(20));
+    static final Settings QUICK = new Settings(Effort.QUICK, 2, 0, 1, TimeValue.milliseconds(100), 1, TimeValue.milliseconds(100));
+    /**
+     * About 9.5 minutes for the 94 JMH cases and the plain benchmarks on 2 cores: three forks per case
+     * of about 1.9 s (0.6 s of it the JVM start). Three rounds, because a median of three survives one
+     * fork on the wrong level of a bimodal benchmark; 1 s of warmup, because a fresh fork reaches its
+     * steady state only after about a second: on the rendezvous hand-off Vela runs at twice its steady
+     * speed in the first half second and SynchronousQueue at half of it, so warmups of 0.2 s and 0.5 s
+     * put Vela ÷ SynchronousQueue at 0.54–1.10× against 0.24–0.36× in steady state (ADR 0030).
+     */
+    static final Settings DEFAULT = new Settings(Effort.DEFAULT, 3, 1, 1, TimeValue.seconds(1), 2, TimeValue.milliseconds(100));
+    static final Settings FULL = new Settings(Effort.FULL, 10, 1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1));
 
     /** One benchmark method with one set of parameter values (or one plain-Java benchmark). */
     record Case(Class<?> type, String method, Map<String, String> params) {
@@ -124,9 +158,65 @@ public final class BenchMain {
         boolean plain() { return PLAIN.containsKey(type); }
     }
 
-    /** What one case produced: the iteration statistics, or why it failed. */
-    record Outcome(Case c, double median, double min, double max, long samples, String error) {
+    /** What one case measured in one round (or a plain benchmark in its one run): the iteration statistics, or why it failed. */
+    record Run(double median, double min, double max, long samples, String error) {
+        static Run failed(String error) { return new Run(Double.NaN, Double.NaN, Double.NaN, 0, error); }
+
         boolean ok() { return error == null; }
+    }
+
+    /**
+     * What one case produced over the rounds: {@code runs.get(r)} is round r (a plain benchmark has one
+     * run). Its figures are over the rounds that worked: {@link #median()} is the median of their
+     * medians, {@link #min()} … {@link #max()} the range of those medians ({@link RoundStats}).
+     */
+    record Outcome(Case c, List<Run> runs) {
+        Outcome {
+            runs = List.copyOf(runs);
+        }
+
+        /** A case that ran once (a plain benchmark, or a progress line). */
+        static Outcome of(Case c, Run run) { return new Outcome(c, List.of(run)); }
+
+        /** At least one round worked. */
+        boolean ok() { return measured() > 0; }
+
+        /** Every round worked. */
+        boolean complete() { return measured() == rounds(); }
+
+        int rounds() { return runs.size(); }
+
+        int measured() { return (int) runs.stream().filter(Run::ok).count(); }
+
+        /** Round r's median, NaN if it failed or did not run. */
+        double roundMedian(int r) {
+            return r < runs.size() && runs.get(r).ok() ? runs.get(r).median() : Double.NaN;
+        }
+
+        double median() { return RoundStats.median(medians()); }
+
+        double min() { return RoundStats.min(medians()); }
+
+        double max() { return RoundStats.max(medians()); }
+
+        /** Measurement iterations over every round that worked. */
+        long samples() { return runs.stream().filter(Run::ok).mapToLong(Run::samples).sum(); }
+
+        /** Why no round worked (the first round's error); null when one did. */
+        String error() { return ok() ? null : runs.isEmpty() ? "not run" : runs.getFirst().error(); }
+
+        /** "round 2: why", for each round that failed. */
+        List<String> failures() {
+            List<String> f = new ArrayList<>();
+            for (int r = 0; r < runs.size(); r++) if (!runs.get(r).ok()) f.add("round " + (r + 1) + ": " + runs.get(r).error());
+            return f;
+        }
+
+        private double[] medians() {
+            double[] m = new double[runs.size()];
+            for (int r = 0; r < m.length; r++) m[r] = roundMedian(r);
+            return m;
+        }
     }
 
     private BenchMain() {}
@@ -148,22 +238,15 @@ public final class BenchMain {
         String only = null;
         Path out = Path.of("target", "vela-bench");
         boolean list = false, verbose = false;
-        Integer forks = null;
+        Integer forks = null, rounds = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--tiny" -> settings = TINY;
                     case "--quick" -> settings = QUICK;
                     case "--full" -> settings = FULL;
-                    case "--forks" -> {
-                        String v = arg(args, ++i, "--forks");
-                        try {
-                            forks = Integer.parseInt(v);
-                        } catch (NumberFormatException e) {
-                            forks = -1;
-                        }
-                        if (forks < 0) throw new IllegalArgumentException("--forks needs a count ≥ 0, not " + v);
-                    }
+                    case "--forks" -> forks = count(args, ++i, "--forks", 0);
+                    case "--rounds" -> rounds = count(args, ++i, "--rounds", 1);
                     case "--filter" -> filter = Pattern.compile(arg(args, ++i, "--filter"));
                     case "--only" -> {
                         only = arg(args, ++i, "--only").toLowerCase(Locale.ROOT).replaceFirst("bench$", "");
@@ -183,6 +266,7 @@ public final class BenchMain {
             return 2;
         }
         if (forks != null) settings = settings.withForks(forks);
+        if (rounds != null) settings = settings.withRounds(rounds);
         List<Case> cases = new ArrayList<>();
         for (Case c : allCases())
             if ((filter == null || filter.matcher(c.id()).find()) && (only == null || c.name().equals(only))) cases.add(c);
@@ -193,40 +277,121 @@ public final class BenchMain {
         }
         if (cases.isEmpty()) { System.err.println("vela bench: no benchmark matches " + (only != null ? only + " " : "") + (filter != null ? filter : "")); return 2; }
 
-        Report report = new Report(settings.describe(), out);
+        Report report = new Report(settings.describe(), settings.rounds(), out);
+        List<List<Case>> units = units(cases);
+        Progress progress = new Progress(units, settings);
         System.out.printf("Vela bench — %d benchmarks, %s%n%s%nestimated %s; results go to %s%n%n",
-                cases.size(), settings.describe(), report.environment(),
-                clock(estimate(cases, settings)), out.toAbsolutePath());
+                cases.size(), settings.describe(), report.environment(), clock(progress.estimateLeft()), out.toAbsolutePath());
         quietJmhUnsafeWarning();
         List<Outcome> outcomes = new ArrayList<>();
-        long start = System.nanoTime();
-        for (int k = 0; k < cases.size(); k++) {
-            Case c = cases.get(k);
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            double left = estimate(cases.subList(k, cases.size()), settings)  // corrected by how the estimate fared so far
-                    * (k == 0 ? 1 : elapsed / estimate(cases.subList(0, k), settings));
-            System.out.printf("[%2d/%d] %s elapsed, ~%s left  %-48s ", k + 1, cases.size(), clock(elapsed),
-                    clock(left), c.id());
-            System.out.flush();
-            Outcome o = c.plain() ? runPlain(c, settings, report, out) : runOne(c, settings, verbose);
-            outcomes.add(o);
-            System.out.println(o.ok() ? report.progress(o) : "FAILED: " + o.error());
-            report.write(outcomes);  // after every benchmark, so an interrupted run still leaves its results
+        for (List<Case> unit : units) {
+            if (unit.getFirst().plain()) {
+                Case c = unit.getFirst();
+                progress.start(c.id());
+                Outcome o = runPlain(c, settings, report, out);
+                progress.finish(o.ok() ? report.progress(o) : "FAILED: " + o.error());
+                outcomes.add(o);
+                report.write(outcomes);  // after every benchmark, so an interrupted run still leaves its results
+                continue;
+            }
+            outcomes.addAll(runScenario(unit, settings, verbose, report, progress, outcomes));
         }
-        System.out.printf("%nDone in %s.%n%n", clock((System.nanoTime() - start) / 1e9));
+        System.out.printf("%nDone in %s.%n%n", clock(progress.elapsed()));
         System.out.print(report.console(outcomes));
         System.out.println("Written: " + out.resolve("results.md") + ", results.json, index.html");
-        return outcomes.stream().allMatch(Outcome::ok) ? 0 : 1;
+        return exitCode(outcomes);
+    }
+
+    /**
+     * Runs one scenario's JMH cases in interleaved rounds with a progress line per run, writes the report
+     * after every round (with {@code done}, the outcomes before this scenario), and prints the scenario's
+     * "Vela ÷ best peer" line at the end; returns the scenario's outcomes in the order of {@code cases}.
+     */
+    private static List<Outcome> runScenario(List<Case> cases, Settings s, boolean verbose, Report report, Progress progress,
+                                             List<Outcome> done) {
+        List<Outcome> before = List.copyOf(done);
+        Rounds scheduler = new Rounds(s.rounds(), cases.getFirst().scenario().hashCode());  // the same orders in every run
+        List<Outcome> scenario = scheduler.run(cases, (round, c) -> {
+            progress.start((s.rounds() > 1 ? "r" + (round + 1) + "/" + s.rounds() + " " : "") + c.id());
+            Run r = runOne(c, s, verbose);
+            progress.finish(r.ok() ? report.progress(Outcome.of(c, r)) : "FAILED: " + r.error());
+            return r;
+        }, soFar -> write(report, before, soFar));  // after every round, so an interrupted run still leaves its results
+        String summary = Report.summary(Report.scenarios(scenario).getFirst());
+        if (!summary.isEmpty() && s.rounds() > 1) System.out.println("          " + summary);
+        return scenario;
+    }
+
+    /** 0 when every run of every case worked, else 1 (a run that failed in one round only counts too). */
+    static int exitCode(List<Outcome> outcomes) {
+        return outcomes.stream().allMatch(Outcome::complete) ? 0 : 1;
+    }
+
+    private static void write(Report report, List<Outcome> done, List<Outcome> more) {
+        List<Outcome> all = new ArrayList<>(done);
+        all.addAll(more);
+        try {
+            report.write(all);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The order of a run: each plain case on its own, and the JMH cases grouped by scenario (each group
+     * runs its rounds before the next), both in the order of {@code cases} (a group where its first case is).
+     */
+    static List<List<Case>> units(List<Case> cases) {
+        Map<String, List<Case>> by = new LinkedHashMap<>();
+        for (Case c : cases) by.computeIfAbsent(c.plain() ? "plain " + c.id() : c.scenario(), k -> new ArrayList<>()).add(c);
+        return new ArrayList<>(by.values());
+    }
+
+    /**
+     * The progress lines: run k of n (a plain benchmark, or one JMH case in one round), the elapsed
+     * time and an estimate of what is left, corrected by how the estimate fared so far.
+     */
+    private static final class Progress {
+        private final double[] estimates;
+        private final long start = System.nanoTime();
+        private int done;
+
+        Progress(List<List<Case>> units, Settings s) {
+            List<Double> e = new ArrayList<>();
+            for (List<Case> unit : units)
+                for (Case c : unit)
+                    for (int r = 0; r < (c.plain() ? 1 : s.rounds()); r++) e.add(estimate(c, s));
+            estimates = e.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        double elapsed() { return (System.nanoTime() - start) / 1e9; }
+
+        double estimateLeft() {
+            double left = Arrays.stream(estimates, done, estimates.length).sum();
+            return done == 0 ? left : left * elapsed() / Arrays.stream(estimates, 0, done).sum();
+        }
+
+        void start(String label) {
+            System.out.printf("[%3d/%d] %s elapsed, ~%s left  %-54s ", done + 1, estimates.length, clock(elapsed()),
+                    clock(estimateLeft()), label);
+            System.out.flush();
+        }
+
+        void finish(String result) {
+            System.out.println(result);
+            done++;
+        }
     }
 
     private static List<String> names() {
         return BENCHMARKS.stream().map(BenchMain::name).toList();
     }
 
-    private static double estimate(List<Case> cases, Settings s) {
-        return cases.stream().mapToDouble(c -> c.type() == MemoryBench.class ? MemoryBench.estimateSeconds(s.effort())
+    /** One run of {@code c}: a plain benchmark's whole run, or a JMH case's run in one round. */
+    private static double estimate(Case c, Settings s) {
+        return c.type() == MemoryBench.class ? MemoryBench.estimateSeconds(s.effort())
                 : c.type() == SpawnLatencyBench.class ? SpawnLatencyBench.estimateSeconds(s.effort())
-                : c.type() == GoBench.class ? GoBench.estimateSeconds(s.effort()) : s.estimateSeconds()).sum();
+                : c.type() == GoBench.class ? GoBench.estimateSeconds(s.effort()) : s.roundSeconds();
     }
 
     /**
@@ -239,26 +404,27 @@ public final class BenchMain {
             List<MemoryBench.Row> rows = MemoryBench.run(s.effort());
             report.memory(rows);
             for (MemoryBench.Row r : rows)
-                if (!r.ok()) return new Outcome(c, 0, 0, 0, 0, r.scenario().title() + ", " + r.name() + ": " + r.error());
+                if (!r.ok()) return Outcome.of(c, Run.failed(r.scenario().title() + ", " + r.name() + ": " + r.error()));
             MemoryBench.Row vela = rows.stream().filter(r -> r.impl().equals("vela") && r.scenario().capacity() == Pipe.UNBOUNDED)
                     .findFirst().orElseThrow();
-            return new Outcome(c, vela.bytesPerMessage(), vela.minPerMessage(), vela.maxPerMessage(), vela.repeats(), null);
+            return Outcome.of(c, new Run(vela.bytesPerMessage(), vela.minPerMessage(), vela.maxPerMessage(), vela.repeats(), null));
         }
         if (c.type() == SpawnLatencyBench.class) {
             List<SpawnLatencyBench.Row> rows = SpawnLatencyBench.run(SpawnLatencyBench.sizes(s.effort()));
             report.spawn(rows);
-            for (SpawnLatencyBench.Row r : rows) if (!r.ok()) return new Outcome(c, 0, 0, 0, 0, r.name() + ": " + r.error());
+            for (SpawnLatencyBench.Row r : rows) if (!r.ok()) return Outcome.of(c, Run.failed(r.name() + ": " + r.error()));
             SpawnLatencyBench.Row vela = rows.getFirst();
-            return new Outcome(c, vela.p50Micros(), vela.p50MinMicros(), vela.p50MaxMicros(), vela.samples(), null);
+            return Outcome.of(c, new Run(vela.p50Micros(), vela.p50MinMicros(), vela.p50MaxMicros(), vela.samples(), null));
         }
         if (c.type() == GoBench.class) {
             report.go(GoBench.run(s.effort(), out));
-            return new Outcome(c, Double.NaN, Double.NaN, Double.NaN, 0, null);
+            return Outcome.of(c, new Run(Double.NaN, Double.NaN, Double.NaN, 0, null));
         }
         throw new IllegalArgumentException("not a plain benchmark: " + c.type().getName());
     }
 
-    static Outcome runOne(Case c, Settings s, boolean verbose) {
+    /** Runs one JMH case once (one round) with the settings' forks and iterations; never throws. */
+    static Run runOne(Case c, Settings s, boolean verbose) {
         ChainedOptionsBuilder opt = new OptionsBuilder()
                 .include("^" + Pattern.quote(c.type().getName() + "." + c.method()) + "$")
                 .forks(s.forks()).warmupIterations(s.warmups()).warmupTime(s.warmupTime())
@@ -269,14 +435,14 @@ public final class BenchMain {
         c.params().forEach((k, v) -> opt.param(k, v));
         try {
             Collection<RunResult> results = new Runner(opt.build()).run();
-            if (results.isEmpty()) return new Outcome(c, 0, 0, 0, 0, "no result");
+            if (results.isEmpty()) return Run.failed("no result");
             Statistics st = results.iterator().next().getPrimaryResult().getStatistics();
-            return new Outcome(c, st.getPercentile(50), st.getMin(), st.getMax(), st.getN(), null);
+            return new Run(st.getPercentile(50), st.getMin(), st.getMax(), st.getN(), null);
         } catch (RunnerException | RuntimeException e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) root = root.getCause();
             String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-            return new Outcome(c, 0, 0, 0, 0, msg.lines().findFirst().orElse(msg));
+            return Run.failed(msg.lines().findFirst().orElse(msg));
         }
     }
 
@@ -345,6 +511,19 @@ public final class BenchMain {
         return args[i];
     }
 
+    /** The count after {@code option}, at least {@code min}. */
+    private static int count(String[] args, int i, String option, int min) {
+        String v = arg(args, i, option);
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            n = min - 1;
+        }
+        if (n < min) throw new IllegalArgumentException(option + " needs a count ≥ " + min + ", not " + v);
+        return n;
+    }
+
     static String clock(double seconds) {
         long s = Math.round(seconds);
         return s / 60 + ":" + String.format("%02d", s % 60);
@@ -352,12 +531,16 @@ public final class BenchMain {
 
     private static void usage() {
         System.out.println("""
-                usage: ./vela bench [--quick | --full | --tiny] [--forks N] [--only NAME] [--filter REGEX] [--out DIR] [--list] [--verbose]
-                  (default)       1 fork, 2 × 0.3 s warmup, 5 × 0.25 s measurement per case (about 4.5 minutes on 2 cores)
-                  --full          3 forks, 5 × 1 s warmup, 5 × 2 s measurement (publication grade, about an hour)
-                  --quick         smoke run (about a minute, in-process, numbers not comparable)
-                  --tiny          self-test run (seconds, in-process, numbers meaningless)
-                  --forks N       N forked JVMs per benchmark instead of the above (0 = in-process)
+                usage: ./vela bench [--quick | --full | --tiny] [--rounds N] [--forks N] [--only NAME] [--filter REGEX] [--out DIR] [--list] [--verbose]
+                  Each scenario runs in interleaved rounds: every implementation once per round, in its own short
+                  JVM, the order rotating from round to round; ratios Vela ÷ peer are taken within each round and
+                  reported as their median with min … max over the rounds.
+                  (default)       3 rounds; per round and case 1 fork, 1 × 1 s warmup, 2 × 0.1 s measurement (about 9.5 minutes on 2 cores)
+                  --full          10 rounds; per round and case 1 fork, 2 × 1 s warmup, 3 × 1 s measurement (publication grade, about 1.5 hours)
+                  --quick         smoke run: 2 rounds, in-process (about 1.5 minutes, numbers not comparable)
+                  --tiny          self-test run: 1 round, in-process (seconds, numbers meaningless)
+                  --rounds N      N rounds instead of the above (N ≥ 1; more rounds = a firmer median, time grows with N)
+                  --forks N       N forked JVMs per case in each round instead of 1 (0 = in-process); for more samples use --rounds
                   --only NAME     one benchmark by name: %s
                   --filter REGEX  only cases whose id matches (see --list)
                   --out DIR       report directory (default target/vela-bench)""".formatted(String.join(", ", names())));

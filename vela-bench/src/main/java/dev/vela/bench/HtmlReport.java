@@ -20,7 +20,9 @@ import java.util.function.Function;
  * {@code DATA} object written here:
  * <ul>
  *   <li>{@code chart-ratios}: per scenario, Vela's advantage over Jox and over the best JDK queue (log
- *       scale; throughput ratios as they are, time and memory turned round so that above 1 = Vela better);</li>
+ *       scale; throughput ratios as they are, time and memory turned round so that above 1 = Vela better);
+ *       a throughput bar is the median of the per-round ratios and its error bar their min … max over the
+ *       interleaved rounds ({@link RoundStats}), drawn by a small plugin in {@link #SCRIPT};</li>
  *   <li>{@code chart-producers}: MPSC throughput against the producer count, a line per implementation;</li>
  *   <li>{@code chart-stages}: pipeline throughput against the stage count;</li>
  *   <li>{@code chart-spawn}: spawn submission cost and spawn → completion p50 / p99.</li>
@@ -45,13 +47,14 @@ final class HtmlReport {
                 <h1>Vela benchmark results</h1>
                 """);
         sb.append("<p class=meta>").append(Report.esc(report.environment())).append("<br>").append(Report.esc(report.settings()))
-                .append("<br>").append(Report.esc(report.date())).append("</p>\n");
+                .append("<br>").append(Report.esc(report.date())).append("<br>").append(Report.esc(report.scoresNote())).append("</p>\n");
 
         sb.append("<h2>The seed's performance table, measured honestly, with the peers</h2>\n");
         seedTable(sb, seed, report.goResult());
 
         sb.append("<h2>Charts</h2>\n<p id=nochart class=meta></p>\n");
-        chart(sb, "chart-ratios", "Vela's advantage per scenario (× , log scale; above 1 = Vela better)", true);
+        chart(sb, "chart-ratios", "Vela's advantage per scenario (× , log scale; above 1 = Vela better; bars: median over "
+                + report.rounds() + " round" + (report.rounds() > 1 ? "s" : "") + ", whiskers: the rounds' min … max)", true);
         chart(sb, "chart-producers", "MPSC: throughput against producer count (msg/s delivered)", false);
         chart(sb, "chart-stages", "Pipeline: throughput against stage count (msg/s delivered at the end)", false);
         chart(sb, "chart-spawn", "Spawn: submission cost and spawn → completion latency (µs, lower is better)", false);
@@ -59,13 +62,15 @@ final class HtmlReport {
         sb.append("<h2>Every scenario</h2>\n");
         for (Report.Scenario s : scenarios) {
             sb.append("<h3>").append(Report.esc(s.title())).append(" <small>").append(Report.esc(s.first().scenario())).append("</small></h3>\n");
-            sb.append("<table><tr><th>implementation</th><th>").append(Report.esc(Report.tableUnit(s.first())))
-                    .append(", median</th><th>min … max</th><th>Vela ÷ this</th></tr>\n");
-            for (Outcome o : s.rows())
-                row(sb, Report.implName(o.c()), o.ok() ? Report.human(o.median()) : "failed: " + o.error(),
-                        o.ok() ? Report.human(o.min()) + " … " + Report.human(o.max()) : "",
-                        o.c().impl().equals("vela") ? "" : ratio(s.ratio(o)));
+            sb.append("<table><tr>");
+            for (String h : Report.row("implementation", Report.header(s))) sb.append("<th>").append(Report.esc(h)).append("</th>");
+            sb.append("</tr>\n");
+            for (Outcome o : s.rows()) row(sb, Report.row(Report.implName(o.c()), Report.cells(s, o)));
             sb.append("</table>\n");
+            String summary = Report.summary(s);
+            List<String> notes = new ArrayList<>(RoundStats.notes(s));
+            if (!summary.isEmpty()) notes.addFirst(summary);
+            if (!notes.isEmpty()) sb.append("<p class=meta>").append(Report.esc(String.join("\n", notes)).replace("\n", "<br>")).append("</p>\n");
         }
         if (!report.spawnRows().isEmpty()) {
             sb.append("<h2>").append(Report.esc(Report.SPAWN_HEADER)).append("</h2>\n<p class=meta>").append(Report.esc(Report.SPAWN_NOTE))
@@ -136,26 +141,26 @@ final class HtmlReport {
 
     private static String data(Report report, List<Outcome> outcomes, List<Report.Scenario> scenarios, List<SeedTable.Row> seed) {
         List<String> labels = new ArrayList<>();
-        List<Double> jox = new ArrayList<>(), jdk = new ArrayList<>();
+        List<RoundStats.Ratio> jox = new ArrayList<>(), jdk = new ArrayList<>();
         for (Report.Scenario s : scenarios) {
             labels.add(s.title());
             Outcome j = s.rows().stream().filter(o -> o.c().impl().equals("jox") && o.ok()).findFirst().orElse(null);
             Outcome best = null;
             for (Outcome o : s.rows())
                 if (o.ok() && !Report.isVelaVariant(o.c()) && !o.c().impl().equals("jox") && (best == null || o.median() > best.median())) best = o;
-            jox.add(j == null ? Double.NaN : s.ratio(j));
-            jdk.add(best == null ? Double.NaN : s.ratio(best));
+            jox.add(j == null ? RoundStats.Ratio.NONE : s.ratio(j));
+            jdk.add(best == null ? RoundStats.Ratio.NONE : s.ratio(best));
         }
         for (SeedTable.Row r : seed) {
             if (r.def().kind() == SeedTable.Kind.THROUGHPUT) continue;  // already a scenario above
             labels.add(r.def().metric());
-            jox.add(advantage(r.vela().value(), r.jox().value()));
-            jdk.add(advantage(r.vela().value(), r.bestJdk().value()));
+            jox.add(single(advantage(r.vela().value(), r.jox().value())));
+            jdk.add(single(advantage(r.vela().value(), r.bestJdk().value())));
         }
         GoBench.Result go = report.goResult();
         StringBuilder sb = new StringBuilder("{\n  \"ratios\": {\"labels\": ").append(strings(labels))
-                .append(", \"series\": [{\"name\": \"vs Jox 1.0.1\", \"values\": ").append(numbers(jox))
-                .append("}, {\"name\": \"vs best JDK queue\", \"values\": ").append(numbers(jdk)).append("}]},\n");
+                .append(", \"series\": [").append(ratioSeries("vs Jox 1.0.1", jox)).append(", ")
+                .append(ratioSeries("vs best JDK queue", jdk)).append("]},\n");
         sb.append("  \"producers\": ").append(sweep(outcomes, "MpscBench.mpsc", "producers", List.of("1", "10", "50", "100"), go, "mpsc-"))
                 .append(",\n  \"stages\": ").append(sweep(outcomes, "ChainBench.chain", "stages", List.of("2", "3", "4", "5"), go, "pipeline-"));
         List<String> spawnNames = new ArrayList<>();
@@ -172,6 +177,25 @@ final class HtmlReport {
         sb.append(",\n  \"spawn\": ").append(series(List.of("submission, mean", "spawn → completion p50", "spawn → completion p99"),
                 spawnNames, spawnValues)).append("\n}");
         return sb.toString();
+    }
+
+    /** A figure measured once (spawn, memory) as a ratio of one round, so that it has no error bar. */
+    private static RoundStats.Ratio single(double value) {
+        return new RoundStats.Ratio(new double[] {value}, Double.NaN);
+    }
+
+    /**
+     * One series of the ratio chart: the medians ({@code values}), the rounds' {@code min} and {@code max}
+     * (null where there is only one round or no ratio), how many rounds each rests on and the unstable flags.
+     */
+    private static String ratioSeries(String name, List<RoundStats.Ratio> ratios) {
+        Function<Function<RoundStats.Ratio, Double>, String> column = f -> numbers(ratios.stream().map(f).toList());
+        return "{\"name\": " + Report.q(name)
+                + ", \"values\": " + column.apply(RoundStats.Ratio::median)
+                + ", \"min\": " + column.apply(r -> r.rounds() > 1 ? r.min() : Double.NaN)
+                + ", \"max\": " + column.apply(r -> r.rounds() > 1 ? r.max() : Double.NaN)
+                + ", \"rounds\": " + join(ratios, r -> String.valueOf(r.measured()))
+                + ", \"unstable\": " + join(ratios, r -> String.valueOf(r.unstable())) + "}";
     }
 
     /** Vela's advantage over one peer, turned so that above 1 = Vela better (lower-is-better values). */
@@ -237,11 +261,40 @@ final class HtmlReport {
               Chart.defaults.animation = false;
               Chart.defaults.maintainAspectRatio = false;
               const datasets = (d, fill) => d.series.map((s, i) => ({label: s.name, data: s.values,
-                  backgroundColor: colors[i %% colors.length], borderColor: colors[i %% colors.length], spanGaps: true, fill: fill}));
-              new Chart(document.getElementById('chart-ratios'), {type: 'bar',
+                  backgroundColor: colors[i %% colors.length], borderColor: colors[i %% colors.length], spanGaps: true, fill: fill,
+                  errMin: s.min, errMax: s.max, nRounds: s.rounds, isUnstable: s.unstable}));
+              // error bars on the horizontal ratio bars: a whisker from the rounds' min to their max
+              const errorBars = {id: 'errorBars', afterDatasetsDraw(chart) {
+                const ctx = chart.ctx, x = chart.scales.x;
+                chart.data.datasets.forEach((ds, i) => {
+                  if (!ds.errMin || !chart.isDatasetVisible(i)) return;
+                  chart.getDatasetMeta(i).data.forEach((bar, j) => {
+                    const lo = ds.errMin[j], hi = ds.errMax[j];
+                    if (lo == null || hi == null) return;
+                    const x0 = x.getPixelForValue(lo), x1 = x.getPixelForValue(hi), y = bar.y, h = 3;
+                    ctx.save();
+                    ctx.strokeStyle = '#222';
+                    ctx.lineWidth = 1.2;
+                    ctx.beginPath();
+                    ctx.moveTo(x0, y); ctx.lineTo(x1, y);
+                    ctx.moveTo(x0, y - h); ctx.lineTo(x0, y + h);
+                    ctx.moveTo(x1, y - h); ctx.lineTo(x1, y + h);
+                    ctx.stroke();
+                    ctx.restore();
+                  });
+                });
+              }};
+              const ratioLabel = (c) => {
+                const ds = c.dataset, j = c.dataIndex, v = c.parsed.x;
+                let s = ds.label + ': ' + (v == null ? '—' : v.toFixed(2) + '×');
+                if (ds.errMin && ds.errMin[j] != null) s += ' (rounds ' + ds.errMin[j].toFixed(2) + ' … ' + ds.errMax[j].toFixed(2) + ', ' + ds.nRounds[j] + ' rounds)';
+                if (ds.isUnstable && ds.isUnstable[j]) s += ' unstable';
+                return s;
+              };
+              new Chart(document.getElementById('chart-ratios'), {type: 'bar', plugins: [errorBars],
                 data: {labels: DATA.ratios.labels, datasets: datasets(DATA.ratios, true)},
-                options: {indexAxis: 'y', scales: {x: {type: 'logarithmic', title: {display: true,
-                  text: "Vela's advantage (×): Vela ÷ peer for msg/s, peer ÷ Vela for µs and bytes; 1 = even"}}}}});
+                options: {indexAxis: 'y', plugins: {tooltip: {callbacks: {label: ratioLabel}}}, scales: {x: {type: 'logarithmic', title: {display: true,
+                  text: "Vela's advantage (×): Vela ÷ peer for msg/s (median of the rounds' ratios), peer ÷ Vela for µs and bytes; 1 = even"}}}}});
               const line = (id, d, x) => new Chart(document.getElementById(id), {type: 'line',
                 data: {labels: d.labels, datasets: datasets(d, false)},
                 options: {scales: {x: {title: {display: true, text: x}}, y: {beginAtZero: true, title: {display: true, text: 'messages/s'}}}}});

@@ -16,14 +16,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The report of a bench run: the seed's table extended with the peers ({@link SeedTable}), then one
- * table per scenario (implementation | median score | Vela ÷ this peer), the spawn latencies and the
- * memory tables; on the console and as results.md, results.json and index.html ({@link HtmlReport},
- * charts with the vendored Chart.js, no network). Ratios are of medians and "Vela ÷ peer" in
- * throughput, so above 1 means Vela is faster; for memory and time lower is better (said beside
- * each such table). Every output records JDK, CPU count, OS, commit, date and settings.
+ * table per scenario (implementation | median score | its rounds' min … max | rounds | Vela ÷ this peer
+ * | the ratio's min … max), the spawn latencies and the memory tables; on the console and as
+ * results.md, results.json and index.html ({@link HtmlReport}, charts with the vendored Chart.js, no
+ * network). JMH scores come from interleaved rounds ({@link Rounds}): an absolute figure is the median
+ * of the case's round medians, a ratio "Vela ÷ peer" is the median of the per-round ratios, each with
+ * its min … max over the rounds, and a ratio whose rounds disagree on the verdict is marked unstable
+ * ({@link RoundStats}). Throughput ratios read "above 1 = Vela faster"; for memory and time lower is
+ * better (said beside each such table). Every output records JDK, CPU count, OS, commit, date and
+ * settings (rounds included).
  */
 final class Report {
     private final String settings;
+    private final int rounds;
     private final Path dir;
     private final String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
     private final int cpus = Runtime.getRuntime().availableProcessors();
@@ -35,9 +40,16 @@ final class Report {
     /** Until the Go step runs: why there is no Go column. */
     private GoBench.Result go = GoBench.Result.skipped(GoBench.findGo() == null ? "go not installed" : "not run in this selection");
 
-    Report(String settings, Path dir) {
+    /** A report for a run of the given settings (described) and rounds per scenario, written to {@code dir}. */
+    Report(String settings, int rounds, Path dir) {
         this.settings = settings;
+        this.rounds = rounds;
         this.dir = dir;
+    }
+
+    /** A report of one round per scenario. */
+    Report(String settings, Path dir) {
+        this(settings, 1, dir);
     }
 
     /** The memory rows to include from now on (the memory run happens once, as one "benchmark"). */
@@ -58,6 +70,8 @@ final class Report {
     GoBench.Result goResult() { return go; }
 
     String settings() { return settings; }
+
+    int rounds() { return rounds; }
 
     String date() { return date; }
 
@@ -125,6 +139,23 @@ final class Report {
 
     static boolean isSpawn(Case c) { return c.type().getSimpleName().equals("WorkerSpawnBench"); }
 
+    /**
+     * The goal for the ratio Vela ÷ {@code peer} in the peer's scenario, NaN where there is none: issue
+     * 13's hand-off goals (rendezvous and SPSC capacity 16 ≥ 2× every JVM peer, SPSC unbounded ≥ 1.5×)
+     * and select over two clauses ≥ 3× Jox (issue 4). A ratio whose rounds fall on both sides of its
+     * goal is unstable ({@link RoundStats.Ratio#unstable()}).
+     */
+    static double goal(Case peer) {
+        if (isVelaVariant(peer)) return Double.NaN;
+        return switch (peer.benchmark()) {
+            case "RendezvousBench.handoff" -> 2;
+            case "SpscBench.spsc" -> "16".equals(peer.params().get("capacity")) ? 2 : Double.NaN;
+            case "UnboundedBench.spsc" -> 1.5;
+            case "SelectBench.twoClauses" -> peer.impl().equals("jox") ? 3 : Double.NaN;
+            default -> Double.NaN;
+        };
+    }
+
     /** The progress line's result for one finished case. */
     String progress(Outcome o) {
         Case c = o.c();
@@ -166,12 +197,12 @@ final class Report {
             return rows.stream().filter(o -> o.c().impl().equals("vela") && o.ok()).findFirst().orElse(null);
         }
 
-        /** Vela ÷ peer (throughput), or NaN when either side has no number. */
-        double ratio(Outcome peer) {
-            Outcome v = vela();
-            return v == null || !peer.ok() || peer.median() <= 0 ? Double.NaN : v.median() / peer.median();
+        /** Vela ÷ peer (throughput), round by round; {@link RoundStats.Ratio#NONE} for Vela's own row or without Vela. */
+        RoundStats.Ratio ratio(Outcome peer) {
+            return peer.c().impl().equals("vela") ? RoundStats.Ratio.NONE : RoundStats.ratio(vela(), peer);
         }
 
+        /** The peer with the highest median (not a Vela variant), or null. */
         Outcome bestPeer() {
             Outcome best = null;
             for (Outcome o : rows)
@@ -191,41 +222,64 @@ final class Report {
         return Double.isNaN(r) ? "—" : String.format(Locale.ROOT, "%.2f×", r);
     }
 
-    private static String cell(Outcome o) {
+    /** The score cell: the median of the round medians (and µs per spawn), or why every round failed. */
+    static String cell(Outcome o) {
         if (!o.ok()) return "failed: " + o.error();
         String s = human(o.median());
         if (isSpawn(o.c())) s += String.format(Locale.ROOT, " (%.2f µs)", 1e6 / o.median());
         return s;
     }
 
-    private static String range(Outcome o) {
-        return o.ok() ? human(o.min()) + " … " + human(o.max()) + " (n=" + o.samples() + ")" : "";
+    /** The cells of one scenario row after the implementation's name, the same in every output. */
+    static List<String> cells(Scenario s, Outcome o) {
+        RoundStats.Ratio r = s.ratio(o);
+        boolean own = o.c().impl().equals("vela");
+        return List.of(cell(o), RoundStats.range(o, Report::human), RoundStats.rounds(o), own ? "" : r.text(), own ? "" : r.range());
     }
 
-    private static String summary(Scenario s) {
+    /** The scenario table's header after "implementation". */
+    static List<String> header(Scenario s) {
+        return List.of(tableUnit(s.first()) + ", median", "min … max (rounds)", "rounds", "Vela ÷ this, median", "min … max");
+    }
+
+    /** The line under a scenario's table: Vela ÷ its best peer over the rounds, and the goal if there is one; "" without a peer. */
+    static String summary(Scenario s) {
         Outcome best = s.bestPeer();
         if (best == null) return "";
-        return "Vela ÷ best peer (" + implName(best.c()) + "): " + ratioText(s.ratio(best));
+        RoundStats.Ratio r = s.ratio(best);
+        String line = "Vela ÷ best peer (" + implName(best.c()) + "): " + r.textWithRange();
+        if (r.present() && !Double.isNaN(r.goal()))
+            line += "; goal ≥ " + (r.goal() == Math.rint(r.goal()) ? String.valueOf((long) r.goal()) : String.valueOf(r.goal()))
+                    + "×: met in " + r.atLeast(r.goal()) + " of " + r.measured() + " rounds";
+        return line;
+    }
+
+    /** What every output says about the figures of the scenario tables. */
+    String scoresNote() {
+        return "Scores: " + (rounds > 1 ? rounds + " interleaved rounds per scenario (every implementation once per round, "
+                + "seconds apart, the order rotating); " : "one round; ")
+                + "a round's score is the median of its JMH measurement iterations; the score shown is the median over the rounds, "
+                + "with the rounds' min … max. \"Vela ÷ this\" is taken within each round and shown as the median of those "
+                + "ratios with their min … max (above 1 = Vela faster); " + RoundStats.UNSTABLE_NOTE
+                + " Channel scores are messages delivered to the consumer per second; the async ping-pong's are round trips per second.";
     }
 
     // ---- console -------------------------------------------------------------------------------
 
     String console(List<Outcome> outcomes) {
         StringBuilder sb = new StringBuilder();
-        sb.append(environment()).append('\n').append(settings).append("\n\n");
+        sb.append(environment()).append('\n').append(settings).append('\n').append(scoresNote()).append("\n\n");
         sb.append("== The seed's performance table, measured honestly, with the peers\n")
                 .append(SeedTable.console(seedRows(outcomes), go)).append('\n');
         sb.append("== Every scenario\n\n");
+        String fmt = "  %-34s %-26s %-22s %-7s %-22s %s%n";
         for (Scenario s : scenarios(outcomes)) {
-            String unit = tableUnit(s.first());
             sb.append("== ").append(s.title()).append("  [").append(s.first().benchmark()).append("]\n");
-            sb.append(String.format(Locale.ROOT, "  %-34s %-32s %-28s %s%n", "implementation", unit + ", median",
-                    "min … max", "Vela ÷ this"));
-            for (Outcome o : s.rows())
-                sb.append(String.format(Locale.ROOT, "  %-34s %-32s %-28s %s%n", implName(o.c()), cell(o), range(o),
-                        o.c().impl().equals("vela") ? "" : ratioText(s.ratio(o))));
+            sb.append(String.format(Locale.ROOT, fmt, (Object[]) row("implementation", header(s))));
+            for (Outcome o : s.rows()) sb.append(String.format(Locale.ROOT, fmt, (Object[]) row(implName(o.c()), cells(s, o))));
             String sum = summary(s);
             if (!sum.isEmpty()) sb.append("  ").append(sum).append('\n');
+            for (String note : RoundStats.notes(s)) sb.append("  ").append(note).append('\n');
             sb.append('\n');
         }
         if (!spawn.isEmpty()) {
@@ -324,8 +378,8 @@ final class Report {
                 .append("\n- OS: ").append(os)
                 .append("\n- Commit: ").append(commit).append("\n- Date: ").append(date)
                 .append("\n- Settings: ").append(settings)
-                .append("\n- Scores: medians of the JMH measurement iterations; \"Vela ÷ this\" is the ratio of medians "
-                        + "(above 1 = Vela faster). Channel scores are messages delivered to the consumer per second; the async ping-pong's are round trips per second.\n\n");
+                .append("\n- Rounds: ").append(rounds)
+                .append("\n- ").append(scoresNote()).append("\n\n");
         sb.append("## The seed's performance table, measured honestly, with the peers\n\n")
                 .append(SeedTable.markdown(seedRows(outcomes), go)).append('\n');
         if (!spawn.isEmpty()) {
@@ -340,14 +394,13 @@ final class Report {
             sb.append('\n');
         }
         for (Scenario s : scenarios) {
-            String unit = tableUnit(s.first());
             sb.append("## ").append(s.title()).append("\n\n`").append(s.first().scenario()).append("`\n\n");
-            sb.append("| implementation | ").append(unit).append(", median | min … max | Vela ÷ this |\n|---|---:|---:|---:|\n");
-            for (Outcome o : s.rows())
-                sb.append("| ").append(implName(o.c())).append(" | ").append(cell(o)).append(" | ").append(range(o))
-                        .append(" | ").append(o.c().impl().equals("vela") ? "" : ratioText(s.ratio(o))).append(" |\n");
+            markdownRow(sb, row("implementation", header(s)));
+            sb.append("|---|---:|---:|---:|---:|---:|\n");
+            for (Outcome o : s.rows()) markdownRow(sb, row(implName(o.c()), cells(s, o)));
             String sum = summary(s);
             if (!sum.isEmpty()) sb.append('\n').append(sum).append('\n');
+            for (String note : RoundStats.notes(s)) sb.append('\n').append(note).append('\n');
             sb.append('\n');
         }
         if (!memory.isEmpty()) {
@@ -365,12 +418,28 @@ final class Report {
         return sb.toString();
     }
 
+    /** {@code first} followed by {@code rest}, as an array for a format or a table row. */
+    static String[] row(String first, List<String> rest) {
+        List<String> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all.toArray(String[]::new);
+    }
+
+    private static void markdownRow(StringBuilder sb, String... cells) {
+        sb.append('|');
+        for (String c : cells) sb.append(' ').append(c.replace("|", "\\|")).append(" |");
+        sb.append('\n');
+    }
+
     String json(List<Outcome> outcomes, List<Scenario> scenarios) {
         StringBuilder sb = new StringBuilder("{\n");
         sb.append("  \"jdk\": ").append(q(jdk)).append(",\n  \"cpus\": ").append(cpus)
                 .append(",\n  \"os\": ").append(q(os))
                 .append(",\n  \"commit\": ").append(q(commit)).append(",\n  \"date\": ").append(q(date))
                 .append(",\n  \"settings\": ").append(q(settings))
+                .append(",\n  \"rounds\": ").append(rounds)
+                .append(",\n  \"scores\": ").append(q(scoresNote()))
                 .append(",\n  \"seedTable\": ").append(SeedTable.json(seedRows(outcomes), go))
                 .append(",\n  \"spawnLatency\": [");
         for (int i = 0; i < spawn.size(); i++) {
@@ -385,21 +454,30 @@ final class Report {
         for (int i = 0; i < scenarios.size(); i++) {
             Scenario s = scenarios.get(i);
             Outcome best = s.bestPeer();
+            RoundStats.Ratio bestRatio = best == null ? RoundStats.Ratio.NONE : s.ratio(best);
             sb.append(i == 0 ? "\n" : ",\n").append("    {\"title\": ").append(q(s.title()))
                     .append(", \"benchmark\": ").append(q(s.first().benchmark()))
                     .append(", \"id\": ").append(q(s.first().scenario()))
                     .append(", \"unit\": ").append(q(isSpawn(s.first()) ? "spawn+join/s" : isAsync(s.first()) ? "round trips/s" : "messages/s"))
-                    .append(", \"velaOverBestPeer\": ").append(best == null ? "null" : num(s.ratio(best)))
+                    .append(", \"bestPeer\": ").append(best == null ? "null" : q(best.c().impl()))
+                    .append(", \"velaOverBestPeer\": ").append(num(bestRatio.median()))
+                    .append(", \"velaOverBestPeerSpread\": ").append(bestRatio.json())
                     .append(", \"results\": [");
             for (int j = 0; j < s.rows().size(); j++) {
                 Outcome o = s.rows().get(j);
+                RoundStats.Ratio r = s.ratio(o);
                 sb.append(j == 0 ? "\n" : ",\n").append("      {\"impl\": ").append(q(o.c().impl()))
                         .append(", \"name\": ").append(q(implName(o.c())))
-                        .append(", \"median\": ").append(o.ok() ? num(o.median()) : "null")
-                        .append(", \"min\": ").append(o.ok() ? num(o.min()) : "null")
-                        .append(", \"max\": ").append(o.ok() ? num(o.max()) : "null")
+                        .append(", \"median\": ").append(num(o.median()))
+                        .append(", \"min\": ").append(num(o.min()))
+                        .append(", \"max\": ").append(num(o.max()))
                         .append(", \"samples\": ").append(o.samples())
-                        .append(", \"velaOverThis\": ").append(o.c().impl().equals("vela") ? "null" : num(s.ratio(o)))
+                        .append(", \"rounds\": ").append(o.rounds())
+                        .append(", \"measured\": ").append(o.measured())
+                        .append(", \"perRound\": ").append(RoundStats.perRoundJson(o))
+                        .append(", \"failures\": ").append(strings(o.failures()))
+                        .append(", \"velaOverThis\": ").append(num(r.median()))
+                        .append(", \"velaOverThisSpread\": ").append(r.json())
                         .append(", \"error\": ").append(o.ok() ? "null" : q(o.error())).append('}');
             }
             sb.append("\n    ]}");
@@ -428,6 +506,12 @@ final class Report {
             sb.append("\n    ]}");
         }
         return sb.append(tables.isEmpty() ? "]}\n}\n" : "\n  ]}\n}\n").toString();
+    }
+
+    private static String strings(List<String> v) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < v.size(); i++) sb.append(i == 0 ? "" : ", ").append(q(v.get(i)));
+        return sb.append(']').toString();
     }
 
     static String num(double v) {

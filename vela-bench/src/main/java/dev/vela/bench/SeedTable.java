@@ -19,7 +19,10 @@ import java.util.function.ToDoubleFunction;
  * "best peer" is the better of Jox and the best JDK queue (Go is shown for scale, not in the ratio: a
  * user choosing a JVM library cannot pick it). The ratio is always literally Vela ÷ best peer, so it
  * reads "above 1 = Vela better" for throughput and "below 1 = Vela better" for time and memory;
- * {@link Row#advantage()} turns it the same way round for every row (used by the chart).
+ * {@link Row#advantage()} turns it the same way round for every row (used by the chart). Throughput
+ * figures come from interleaved rounds: each is the median of the case's round medians, and the
+ * throughput ratio is the median of the per-round ratios Vela ÷ best peer, shown with its min … max
+ * over the rounds ({@link RoundStats}); the best peer is the one with the highest median.
  */
 final class SeedTable {
     private SeedTable() {}
@@ -77,9 +80,16 @@ final class SeedTable {
         return List.copyOf(d);
     }
 
-    /** A named figure; {@code value} is NaN when there is none. */
-    record Cell(String name, double value, String extra) {
+    /**
+     * A named figure; {@code value} is NaN when there is none. {@code source}: the JMH case's outcome
+     * over the rounds the figure is the median of, for the per-round ratios; null for other figures.
+     */
+    record Cell(String name, double value, String extra, Outcome source) {
         static final Cell NONE = new Cell("", Double.NaN, "");
+
+        Cell(String name, double value, String extra) {
+            this(name, value, extra, null);
+        }
 
         boolean present() { return !Double.isNaN(value); }
     }
@@ -94,8 +104,21 @@ final class SeedTable {
             return joxBetter ? jox : bestJdk;
         }
 
-        /** Vela ÷ best peer, or NaN when a side is missing (or, for memory, the peer is below 1 byte). */
+        /**
+         * Vela ÷ best peer round by round, when both figures come from rounds (throughput); else null.
+         */
+        RoundStats.Ratio rounds() {
+            Cell p = bestPeer();
+            return vela.source() == null || p.source() == null ? null : RoundStats.ratio(vela.source(), p.source());
+        }
+
+        /**
+         * Vela ÷ best peer: the median of the per-round ratios for throughput, else the ratio of the two
+         * figures; NaN when a side is missing (or, for memory, the peer is below 1 byte).
+         */
         double ratio() {
+            RoundStats.Ratio r = rounds();
+            if (r != null) return r.median();
             Cell p = bestPeer();
             if (!vela.present() || !p.present() || p.value() <= 0) return Double.NaN;
             if (def.kind() == Kind.MEMORY && p.value() < 1) return Double.NaN;
@@ -136,7 +159,7 @@ final class SeedTable {
                 if (o.c().impl().equals("vela")) status = "failed: " + o.error();
                 continue;
             }
-            Cell c = new Cell(Report.implName(o.c()), o.median(), "");
+            Cell c = new Cell(Report.implName(o.c()), o.median(), "", o);
             switch (o.c().impl()) {
                 case "vela" -> vela = c;
                 case "jox" -> jox = c;
@@ -223,7 +246,9 @@ final class SeedTable {
                 return "— (peer < 1 B)";
             return "—";
         }
-        return String.format(Locale.ROOT, "%.2f×", q) + (r.bestPeer() == r.jox() ? " (Jox)" : " (JDK)");
+        RoundStats.Ratio rounds = r.rounds();
+        String text = rounds == null ? String.format(Locale.ROOT, "%.2f×", q) : rounds.textWithRange();
+        return text + (r.bestPeer() == r.jox() ? " (Jox)" : " (JDK)");
     }
 
     private static final java.util.regex.Pattern N = java.util.regex.Pattern.compile("\\(N = [0-9,]+\\)");
@@ -247,8 +272,9 @@ final class SeedTable {
 
     static final String NOTE = "Vela ÷ best peer: best peer = the better of Jox 1.0.1 and the best-fitting JDK queue, in the "
             + "same run; above 1 = Vela faster for msg/s, below 1 = Vela quicker or smaller for µs and bytes. Throughput = "
-            + "messages delivered to the consumer per second, end to end, checksummed, median of the JMH measurement "
-            + "iterations. Spawn: from a platform thread, HdrHistogram per round, median of the rounds. Memory: retained heap "
+            + "messages delivered to the consumer per second, end to end, checksummed: per round the median of the JMH "
+            + "measurement iterations, then the median over the interleaved rounds; its ratio is the median of the per-round "
+            + "ratios, with their min … max in brackets (\"(unstable)\": the rounds disagree on the verdict). Spawn: from a platform thread, HdrHistogram per round, median of the rounds. Memory: retained heap "
             + "with N values buffered minus the empty channel, ÷ N, after GC, median of repeats (a preallocated ring shows 0; "
             + "its empty size is given). The seed's figures are its own single cold runs of other definitions (reference "
             + "W19–W24), quoted for comparison, not reproduced.";
@@ -271,7 +297,7 @@ final class SeedTable {
 
     static String console(List<Row> rows, GoBench.Result go) {
         boolean g = showGo(go);
-        String fmt = "  %-84s %-24s %-20s %-48s " + (g ? "%-14s " : "%s") + "%-16s %s%n";
+        String fmt = "  %-84s %-24s %-20s %-48s " + (g ? "%-14s " : "%s") + "%-34s %s%n";
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, fmt, "metric", "Vela", "Jox 1.0.1", "best JDK", g ? "Go" : "", "Vela ÷ best peer", "seed (Python)"));
         for (Row r : rows)
@@ -295,6 +321,7 @@ final class SeedTable {
                     .append(", \"go\": ").append(Report.num(r.go().value()))
                     .append(", \"bestPeer\": ").append(named(r.bestPeer()))
                     .append(", \"velaOverBestPeer\": ").append(Report.num(r.ratio()))
+                    .append(", \"velaOverBestPeerSpread\": ").append(r.rounds() == null ? "null" : r.rounds().json())
                     .append(", \"velaAdvantage\": ").append(Report.num(r.advantage()))
                     .append(", \"status\": ").append(r.status().isEmpty() ? "null" : Report.q(r.status()))
                     .append(", \"seedPython\": ").append(Report.q(r.def().seed()))

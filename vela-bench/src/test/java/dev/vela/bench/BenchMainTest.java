@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Keeps {@code ./vela bench} from rotting: the real BenchMain code path in its tiny mode, in-process,
- * on every seed-table source (a subset of the peers), and every output parsed back.
+ * in two interleaved rounds, on every seed-table source (a subset of the peers), and every output
+ * parsed back. The round scheduler and statistics have their own tests ({@link RoundsTest}).
  */
 class BenchMainTest {
     /** The seed's throughput sources with Vela and one JDK peer, and every plain benchmark. */
@@ -27,7 +28,7 @@ class BenchMainTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void tinyRunWritesEveryOutputAndTheyParse(@TempDir Path out) throws Exception {
         System.setProperty("jmh.ignoreLock", "true");  // another JMH run on the machine must not block the build
-        int code = BenchMain.run(new String[] {"--tiny", "--filter", TINY_SELECTION, "--out", out.toString()});
+        int code = BenchMain.run(new String[] {"--tiny", "--rounds", "2", "--filter", TINY_SELECTION, "--out", out.toString()});
         String md = Files.readString(out.resolve("results.md"));
         assertEquals(0, code, md);
         assertFalse(md.contains("failed:"), md);
@@ -61,6 +62,20 @@ class BenchMainTest {
         }
         assertEquals(3, ((List<?>) json.get("spawnLatency")).size());
         assertFalse(((List<?>) json.get("scenarios")).isEmpty());
+        assertEquals(2.0, json.get("rounds"));
+        assertTrue(json.get("settings").toString().startsWith("tiny: 2 interleaved rounds"), json.get("settings").toString());
+        for (Object sc : (List<?>) json.get("scenarios"))
+            for (Object r : (List<?>) ((Map<?, ?>) sc).get("results")) {
+                Map<?, ?> result = (Map<?, ?>) r;
+                assertEquals(2, ((List<?>) result.get("perRound")).size(), result.toString());
+                assertEquals(2.0, result.get("measured"), result.toString());
+                if (!"vela".equals(result.get("impl")))
+                    assertEquals(2.0, ((Map<?, ?>) result.get("velaOverThisSpread")).get("measured"), result.toString());
+            }
+        List<String> mpsc = markdownTable(md, "## MPSC 50 producers");
+        assertEquals("| implementation | messages/s, median | min … max (rounds) | rounds | Vela ÷ this, median | min … max |", mpsc.getFirst());
+        for (String line : mpsc) assertEquals(7, pipes(line), "ragged row: " + line);
+        assertTrue(mpsc.get(2).startsWith("| Vela |") && mpsc.get(2).contains("| 2/2 |"), mpsc.toString());
 
         // HTML: self-contained (Chart.js inlined, no remote script), the four charts and their data
         String html = Files.readString(out.resolve("index.html"));
@@ -76,7 +91,18 @@ class BenchMainTest {
         List<?> series = (List<?>) producers.get("series");
         assertEquals(List.of("Vela", "LinkedBlockingQueue"), series.stream().map(s -> ((Map<?, ?>) s).get("name")).toList(), series.toString());
         assertEquals(List.of("2", "3", "4", "5"), ((Map<?, ?>) charts.get("stages")).get("labels"));
-        assertFalse(((List<?>) ((Map<?, ?>) charts.get("ratios")).get("labels")).isEmpty());
+        Map<?, ?> ratios = (Map<?, ?>) charts.get("ratios");
+        int scenarios = ((List<?>) json.get("scenarios")).size();
+        assertTrue(((List<?>) ratios.get("labels")).size() >= scenarios, ratios.toString());
+        for (Object s : (List<?>) ratios.get("series")) {  // values and error bars, one per label
+            Map<?, ?> one = (Map<?, ?>) s;
+            for (String key : List.of("values", "min", "max", "rounds", "unstable"))
+                assertEquals(((List<?>) ratios.get("labels")).size(), ((List<?>) one.get(key)).size(), key + " in " + one);
+        }
+        Map<?, ?> vsJdk = (Map<?, ?>) ((List<?>) ratios.get("series")).get(1);  // this selection has no Jox
+        assertEquals("vs best JDK queue", vsJdk.get("name"));
+        assertInstanceOf(Double.class, ((List<?>) vsJdk.get("min")).getFirst(), "no error bar for the first scenario: " + vsJdk);
+        assertEquals(2.0, ((List<?>) vsJdk.get("rounds")).getFirst(), vsJdk.toString());
         assertTrue(html.contains("CPUs") && html.contains("commit"), "environment missing from the page");
     }
 
@@ -122,6 +148,13 @@ class BenchMainTest {
         assertEquals(2, BenchMain.run(new String[] {"--filter", "(", "--list"}));
         assertEquals(2, BenchMain.run(new String[] {"--forks", "-1", "--list"}));
         assertEquals(2, BenchMain.run(new String[] {"--forks", "many", "--list"}));
+        assertEquals(0, BenchMain.run(new String[] {"--rounds", "5", "--forks", "0", "--list", "--only", "rendezvous"}));
+        assertEquals(2, BenchMain.run(new String[] {"--rounds", "0", "--list"}));
+        assertEquals(2, BenchMain.run(new String[] {"--rounds", "x", "--list"}));
+        assertEquals(2, BenchMain.run(new String[] {"--rounds"}));
+        assertEquals(7, BenchMain.DEFAULT.withRounds(7).rounds());
+        assertEquals(BenchMain.DEFAULT.forks(), BenchMain.DEFAULT.withRounds(7).forks());
+        assertEquals(BenchMain.QUICK.rounds(), BenchMain.QUICK.withForks(1).rounds());
         assertEquals(2, BenchMain.run(new String[] {"--only", "memory", "--filter", "Mpsc"}), "nothing matches both");
         assertEquals(3, BenchMain.DEFAULT.withForks(3).forks());
         assertTrue(BenchMain.QUICK.withForks(1).quick());
@@ -129,12 +162,17 @@ class BenchMainTest {
     }
 
     @Test
-    void theDefaultRunIsEstimatedUnderFiveMinutes() {
+    void theDefaultRunIsEstimatedAtUnderTenMinutesInThreeRounds() {
         double seconds = 0;
         for (BenchMain.Case c : BenchMain.allCases())
             seconds += c.plain() ? 0 : BenchMain.DEFAULT.estimateSeconds();
         seconds += MemoryBench.estimateSeconds(BenchMain.Effort.DEFAULT) + SpawnLatencyBench.estimateSeconds(BenchMain.Effort.DEFAULT);
-        assertTrue(seconds < 290, "the default run is estimated at " + seconds + " s (without Go)");
+        assertTrue(seconds < 600, "the default run is estimated at " + seconds + " s (without Go)");
+        assertEquals(3, BenchMain.DEFAULT.rounds(), "a median needs three rounds");
+        assertTrue(BenchMain.DEFAULT.warmups() * BenchMain.DEFAULT.warmupTime().convertTo(TimeUnit.MILLISECONDS) >= 1000,
+                "shorter warmups measure a fresh fork before its steady state (ADR 0030)");
+        assertEquals(3 * BenchMain.DEFAULT.roundSeconds(), BenchMain.DEFAULT.estimateSeconds(), 1e-9);
+        assertTrue(BenchMain.FULL.rounds() >= 10 && BenchMain.FULL.forks() == 1, BenchMain.FULL.toString());
     }
 
     @Test
