@@ -2,6 +2,8 @@ package dev.vela.worker;
 
 import dev.vela.diagnostics.internal.WorkerEvents;
 import dev.vela.diagnostics.internal.WorkerRegistry;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -47,6 +49,9 @@ import java.util.concurrent.TimeoutException;
  * all race through that CAS and exactly one wins. Deadlines are armed on one shared timer thread
  * ({@link Deadlines}) when the task starts and disarmed when it returns. A worker created by
  * {@link #spawnAll} is a <em>group</em>: it has no thread and is completed by its members' callbacks.
+ * A pooled worker whose pool is full with {@link WorkerPool.WhenFull#CALLER_RUNS} runs on its
+ * submitter's thread instead of its own; the {@code callerGate} states below make sure that the
+ * interrupt of a cancel or deadline reaches that thread only while the task runs.
  *
  * @param <T> the result type
  */
@@ -59,8 +64,34 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
     private final Duration deadline;
     /** Final; the pool that throttles this worker, or null. */
     private final WorkerPool pool;
-    /** Volatile; set once, just before the thread starts; null for a group or a never-started pooled worker. */
+    /**
+     * Volatile; set once, just before the thread starts; null for a group or a never-started pooled
+     * worker. For a task run in its submitter's thread: that thread while the task runs, null after.
+     */
     private volatile Thread thread;
+    /** Volatile, CAS (GATE); one of the {@code GATE_*} states; stays GATE_OWN_THREAD unless run in the caller. */
+    private volatile int callerGate;
+
+    /** The task runs on the worker's own thread (or has none): interrupt it freely. Initial; final state for those. */
+    private static final int GATE_OWN_THREAD = 0;
+    /** Runs in the caller's thread, which may be interrupted now. Set by {@link #runInCaller} before the task starts. Next: INTERRUPTING or CLOSED. */
+    private static final int GATE_OPEN = 1;
+    /** A canceller or the deadline (the one that decided the outcome) is interrupting the caller's thread. Next: INTERRUPTED. */
+    private static final int GATE_INTERRUPTING = 2;
+    /** That interrupt was delivered. Next: none; the runner clears it from the caller's thread after the task. */
+    private static final int GATE_INTERRUPTED = 3;
+    /** The task returned; nobody may interrupt the caller's thread any more. Set by the runner (CAS from OPEN). Terminal. */
+    private static final int GATE_CLOSED = 4;
+
+    private static final VarHandle GATE;
+
+    static {
+        try {
+            GATE = MethodHandles.lookup().findVarHandle(Worker.class, "callerGate", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     Worker(String name, Callable<? extends T> task, Duration deadline, WorkerPool pool) {
         super(task == null ? RUNNING : NEW);
@@ -260,9 +291,8 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
             return true;
         }
         if (decide(RUNNING, CANCELLED, null, why)) {
-            Thread t = thread;
-            if (interrupt && t != null) {
-                t.interrupt();
+            if (interrupt) {
+                interruptRunner();
             }
             finish();
             return true;
@@ -433,7 +463,7 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
 
     /** Creates and starts the thread (exactly once per worker that gets one). */
     final void startThread() {
-        Thread t = Thread.ofVirtual().name(name).unstarted(this::runBody);
+        Thread t = Thread.ofVirtual().name(name).unstarted(() -> runBody(false));
         thread = t;
         t.start();
     }
@@ -482,10 +512,54 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
         return w;
     }
 
-    /** The thread body: NEW → RUNNING, arm the deadline, run, disarm, release the pool slot, decide. */
-    private void runBody() {
+    /**
+     * Runs the task on the calling thread (a {@link WorkerPool} with {@link WorkerPool.WhenFull#CALLER_RUNS}
+     * found its queue full); returns when the outcome is published. The worker holds no slot.
+     */
+    final void runInCaller() {
+        Thread me = Thread.currentThread();
+        boolean wasInterrupted = me.isInterrupted();
+        callerGate = GATE_OPEN;   // before thread: whoever sees the thread sees the gate
+        thread = me;
+        try {
+            runBody(true);
+        } finally {
+            int g;
+            while ((g = (int) GATE.compareAndExchange(this, GATE_OPEN, GATE_CLOSED)) == GATE_INTERRUPTING) {
+                Thread.onSpinWait(); // the interrupter is between its CAS and its interrupt(): a few instructions
+            }
+            thread = null;
+            if (g == GATE_INTERRUPTED && !wasInterrupted) {
+                Thread.interrupted(); // that interrupt was for the task, which has returned, not for the caller
+            }
+        }
+    }
+
+    /** Interrupts the thread running the task; a caller's thread (CALLER_RUNS) only while the task runs. */
+    private void interruptRunner() {
+        Thread t = thread;
+        if (t == null) {
+            return;
+        }
+        if (callerGate == GATE_OWN_THREAD) {
+            t.interrupt();
+        } else if (GATE.compareAndSet(this, GATE_OPEN, GATE_INTERRUPTING)) {
+            t.interrupt();
+            callerGate = GATE_INTERRUPTED;
+        }
+    }
+
+    /**
+     * The thread body: NEW → RUNNING, arm the deadline, run, disarm, release the pool slot, decide.
+     *
+     * @param inCaller whether this runs on the submitter's thread (CALLER_RUNS): no slot to release,
+     *                 and the thread is not registered as a worker's (it is the caller's)
+     */
+    private void runBody(boolean inCaller) {
         if (!casState(NEW, RUNNING)) { // cancelled (or handed back by shutdownNow) before it started
-            if (pool != null) {
+            if (inCaller) {
+                pool.finishedInCaller();
+            } else if (pool != null) {
                 pool.releaseSlot(this);
                 pool.taskFinished();
             }
@@ -494,7 +568,7 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
         Future<?> timer = deadline == null ? null : Deadlines.schedule(this::expire, Deadlines.toNanos(deadline));
         Object value;
         int outcome;
-        boolean tracked = WorkerRegistry.tracking;   // deadlock watchdog on (rare)
+        boolean tracked = !inCaller && WorkerRegistry.tracking;   // deadlock watchdog on (rare)
         if (tracked) {
             WorkerRegistry.started(Thread.currentThread(), deadline != null);
         }
@@ -513,7 +587,7 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
             if (timer != null) {
                 timer.cancel(false);
             }
-            if (pool != null) {
+            if (pool != null && !inCaller) {
                 pool.releaseSlot(this); // before publishing: activeCount() is 0 once join() returned
             }
         } finally {
@@ -523,7 +597,9 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
                     WorkerEvents.failed(name, (Throwable) value, false);
                 }
             }
-            if (pool != null) {
+            if (inCaller) {
+                pool.finishedInCaller();
+            } else if (pool != null) {
                 pool.taskFinished();
             }
         }
@@ -534,10 +610,7 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
         TimeoutException e = new TimeoutException("worker '" + name + "' missed its deadline of "
                 + Deadlines.format(deadline));
         if (decide(RUNNING, TIMED_OUT, e, null)) {
-            Thread t = thread;
-            if (t != null) {
-                t.interrupt();
-            }
+            interruptRunner();
             finish();
             WorkerEvents.failed(name, e, true);
         }

@@ -17,35 +17,97 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs at most {@code n} workers at once; the others wait in FIFO order. Each task still runs on
- * its own virtual thread (named after its worker) — the pool limits concurrency, it does not pool
- * threads. Usable wherever an {@link ExecutorService} is expected.
+ * Runs at most {@code n} workers at once; the others wait in FIFO order in the pool's queue. Each task
+ * still runs on its own virtual thread (named after its worker) — the pool limits concurrency, it does
+ * not pool threads. Usable wherever an {@link ExecutorService} is expected.
  *
  * <pre>{@code
- * try (var pool = WorkerPool.create(4)) {
+ * try (var pool = WorkerPool.builder()
+ *         .parallelism(4)                    // at most 4 tasks run at once
+ *         .queueCapacity(1_000)              // at most 1,000 more wait
+ *         .whenFull(WorkerPool.WhenFull.BLOCK) // then the submitter waits (or REJECT, CALLER_RUNS)
+ *         .build()) {
  *     Worker<Page> p = pool.spawn("fetch", () -> fetch(url));
  *     ...
  * } // close(): shutdown, then wait for every accepted task
  * }</pre>
  *
+ * <p><b>Bounded or not.</b> {@link #create(int)} gives an <em>unbounded</em> queue (as
+ * {@link java.util.concurrent.Executors#newFixedThreadPool} does): a producer faster than the pool
+ * grows the queue without limit. {@link #builder()} makes you choose: {@code queueCapacity(n)} with a
+ * {@link WhenFull} policy, or {@code unboundedQueue()} (docs/adr/0031). Every way in —
+ * {@code spawn}, {@code submit}, {@code execute}, and so {@code invokeAll}/{@code invokeAny} — follows
+ * the policy when the queue is full:
+ * <ul>
+ *   <li>{@link WhenFull#BLOCK} (the default): the submitter waits, in FIFO order with other blocked
+ *       submitters, until a task leaves the queue; interruptible, and bounded by
+ *       {@link WorkerPoolBuilder#maxWait(Duration)} if set;</li>
+ *   <li>{@link WhenFull#REJECT}: the submission throws {@link WorkerPoolFullException};</li>
+ *   <li>{@link WhenFull#CALLER_RUNS}: the task runs at once on the submitter's thread, which
+ *       slows the producer down to the pool's pace.</li>
+ * </ul>
+ * Nothing is dropped silently: a submission is either accepted (it will run, or be handed back by
+ * {@link #shutdownNow()}) or it throws. {@link #metrics()} counts both.
+ *
  * <p>A worker's deadline counts from when it leaves the queue and starts. A cancelled or timed-out
  * task keeps its slot until its code actually returns (it was interrupted; see docs/adr/0004).
  * A task that waits for another task queued behind it in the same saturated pool waits forever, as
- * in any bounded pool: give such pipelines their own workers.
+ * in any bounded pool, and so does a task that submits to its own full pool with {@link WhenFull#BLOCK}
+ * and no {@code maxWait}: give such pipelines their own workers, or use {@link WhenFull#CALLER_RUNS}.
  *
  * <h2>Implementation overview</h2>
  * One {@link ReentrantLock} guards the bookkeeping below (it is held for a few field updates, never
  * while user code runs or while a thread is started). {@code spawn} either takes a free slot and
- * starts the worker's thread, or appends the worker to {@code queue}. When a task returns, its
- * runner hands the slot straight to the next live queued worker ({@link #releaseSlot}) and then,
- * after the outcome is published, counts itself finished ({@link #taskFinished}).
+ * starts the worker's thread, or appends the worker to {@code queue}; when neither is possible the
+ * policy decides: throw, run the task on the calling thread after unlocking, or wait on the
+ * submitter's own {@link Condition} in {@code blocked}. When a task returns, its runner hands the slot
+ * straight to the next live queued worker ({@link #releaseSlot}), wakes the first blocked submitter
+ * if that made room, and, after the outcome is published, counts itself finished
+ * ({@link #taskFinished}).
  *
  * <p>Run states: {@link RunState}. No task is lost: a spawn is accepted under the lock only in
- * RUNNING, and every accepted worker ends in exactly one of: ran (its runner won NEW → RUNNING),
- * handed back by {@link #shutdownNow()} (that call won NEW → CANCELLED), or cancelled by its user
- * before it started.
+ * RUNNING, and every accepted worker ends in exactly one of: ran (its runner won NEW → RUNNING, on
+ * its own thread or its submitter's), handed back by {@link #shutdownNow()} (that call won NEW →
+ * CANCELLED), or cancelled by its user before it started. A submission that is not accepted throws.
+ *
+ * <h2>Invariants (under the lock)</h2>
+ * <ul>
+ *   <li>{@code active.size() ≤ parallelism}; {@code queue.size() ≤ queueCapacity}.</li>
+ *   <li>{@code queue} holds a live worker only while {@code active} is full (a freed slot goes to the
+ *       queue's head at once).</li>
+ *   <li>{@code blocked} is non-empty only with {@link WhenFull#BLOCK}; a newcomer never overtakes a
+ *       blocked submitter, and only the first in {@code blocked} may take room.</li>
+ *   <li>{@code active.size() + queue.size() + runningInCaller ≤ unfinished}, equal when no task is
+ *       between returning and being counted finished; {@code unfinished == accepted - completed}.</li>
+ * </ul>
  */
 public final class WorkerPool extends AbstractExecutorService implements AutoCloseable {
+    /**
+     * What a {@link WorkerPool} does with a submission that finds every slot busy and the queue full.
+     * A submission that finds room is accepted at once whatever the policy.
+     */
+    public enum WhenFull {
+        /**
+         * The submitter waits until there is room, then its task is queued (or started). Blocked
+         * submitters are served in FIFO order, and a newcomer does not overtake them. The wait ends
+         * with a {@link java.util.concurrent.RejectedExecutionException} if the submitter is
+         * interrupted (its interrupt flag is set again), if the pool is shut down, or, with
+         * {@link WorkerPoolBuilder#maxWait(Duration)}, with a {@link WorkerPoolFullException} once that much time
+         * has passed. Backpressure: the producer slows down to the pool's pace.
+         */
+        BLOCK,
+        /** The submission throws {@link WorkerPoolFullException} at once; the task is not accepted. */
+        REJECT,
+        /**
+         * The task runs at once on the submitter's thread, and {@code spawn}/{@code submit}/{@code execute}
+         * return when it is done (its worker already completed). It holds no slot, so up to
+         * {@code parallelism} tasks plus one per submitting thread may run at once; it jumps ahead of
+         * the queued tasks; its thread keeps the submitter's name. Its deadline, if any, interrupts
+         * the submitter's thread while the task runs; such an interrupt never outlives the task.
+         */
+        CALLER_RUNS
+    }
+
     /** Every state of the pool; only moves forward. */
     private enum RunState {
         /** Accepting work. Initial. Next: SHUTDOWN (shutdown) or STOP (shutdownNow). */
@@ -58,59 +120,135 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
         TERMINATED
     }
 
-    private static final AtomicLong POOL_IDS = new AtomicLong();
+    /** What {@link #admit} decided for an accepted worker; acted on after unlocking. */
+    private enum Route {
+        /** It took a free slot: start its thread. */
+        START,
+        /** It waits in {@code queue}. */
+        QUEUED,
+        /** CALLER_RUNS: run it on the submitting thread. */
+        IN_CALLER
+    }
+
+    static final AtomicLong POOL_IDS = new AtomicLong();
 
     /** Final; the maximum number of tasks running at once, ≥ 1. */
     private final int parallelism;
+    /** Final; the maximum queue length, ≥ 0; {@link Integer#MAX_VALUE} means unbounded. */
+    private final int queueCapacity;
+    /** Final; applies only when the queue is bounded. */
+    private final WhenFull whenFull;
+    /** Final; null for no limit; used only with BLOCK. */
+    private final Duration maxWait;
     /** Final; used in messages and toString. */
     private final String name;
     /** Guards every field below. */
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled once when the pool becomes TERMINATED. */
     private final Condition terminated = lock.newCondition();
-    /** Guarded by lock. Never-started workers in FIFO order. */
+    /** Guarded by lock. Never-started workers in FIFO order; size ≤ queueCapacity. */
     private final ArrayDeque<Worker<?>> queue = new ArrayDeque<>();
     /** Guarded by lock. Workers holding a slot (thread started, code not yet returned); size ≤ parallelism. */
     private final Set<Worker<?>> active = new HashSet<>();
+    /** Guarded by lock. Submitters blocked for room (BLOCK), FIFO, one condition each; only the first may take room. */
+    private final ArrayDeque<Condition> blocked = new ArrayDeque<>();
     /** Guarded by lock. Accepted workers not yet finished; 0 and not RUNNING ⇒ TERMINATED. */
     private int unfinished;
+    /** Guarded by lock. CALLER_RUNS tasks running now on their submitter's thread. */
+    private int runningInCaller;
+    /** Guarded by lock. Submissions accepted since creation (started, queued or run in the caller). */
+    private long accepted;
+    /** Guarded by lock. Submissions refused since creation, for any reason. */
+    private long rejected;
+    /** Guarded by lock. Accepted tasks that ran on their submitter's thread. */
+    private long ranInCaller;
+    /** Guarded by lock. Submissions that found the queue full and waited (BLOCK). */
+    private long submitsBlocked;
+    /** Guarded by lock. The largest {@code queue.size()} so far. */
+    private int peakQueued;
     /** Guarded by lock. */
     private RunState runState = RunState.RUNNING;
 
-    private WorkerPool(int parallelism) {
+    WorkerPool(int parallelism, int queueCapacity, WhenFull whenFull, Duration maxWait, String name) {
         this.parallelism = parallelism;
-        this.name = "pool-" + POOL_IDS.incrementAndGet();
+        this.queueCapacity = queueCapacity;
+        this.whenFull = whenFull;
+        this.maxWait = maxWait;
+        this.name = name;
     }
 
     /**
-     * Creates a pool that runs at most {@code parallelism} tasks at once.
+     * Creates a pool that runs at most {@code parallelism} tasks at once, with an <b>unbounded</b>
+     * queue: submissions never wait and are never rejected for room, so a producer faster than the
+     * pool grows the heap without limit. For a bound, use {@link #builder()}
+     * (docs/adr/0031-worker-pool-bounded-queue.md explains this default).
      *
      * @param parallelism the maximum number of tasks running at once
      * @return a new, running pool
      * @throws IllegalArgumentException if {@code parallelism < 1}
      */
     public static WorkerPool create(int parallelism) {
-        if (parallelism < 1) {
-            throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
-        }
-        return new WorkerPool(parallelism);
+        return new WorkerPool(checkParallelism(parallelism), Integer.MAX_VALUE, WhenFull.BLOCK, null,
+                "pool-" + POOL_IDS.incrementAndGet());
     }
 
     /**
-     * Spawns {@code task} as a worker named {@code worker-<n>}; it starts when a slot is free.
+     * Returns a builder for a pool with a bounded queue and a policy for when it is full:
+     * <pre>{@code
+     * WorkerPool pool = WorkerPool.builder().parallelism(4).queueCapacity(1_000)
+     *         .whenFull(WorkerPool.WhenFull.REJECT).build();
+     * }</pre>
+     *
+     * @return a new builder; {@code parallelism} and the queue ({@code queueCapacity(n)} or
+     *         {@code unboundedQueue()}) must be chosen before {@code build()}
+     */
+    public static WorkerPoolBuilder builder() {
+        return new WorkerPoolBuilder();
+    }
+
+    static int checkParallelism(int parallelism) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+        }
+        return parallelism;
+    }
+
+    /**
+     * Spawns {@code task} as a worker named {@code worker-<n>}: it starts at once if a slot is free,
+     * else it waits in the queue; if the queue is full, the pool's {@link WhenFull} policy decides
+     * (wait for room, throw {@link WorkerPoolFullException}, or run the task on this thread).
+     *
+     * <p><b>Interruption and timeout.</b> Only a {@link WhenFull#BLOCK} pool whose queue is full makes
+     * this call wait, for as long as the pool's {@link WorkerPoolBuilder#maxWait(Duration) maxWait} (no limit
+     * by default; measured on the monotonic clock from the call), and then throws
+     * {@link WorkerPoolFullException}. If the caller is interrupted while it waits (or is already
+     * interrupted when it would start waiting), it throws a {@link RejectedExecutionException} whose
+     * cause is an {@link InterruptedException} and sets the caller's interrupt flag again. In every
+     * one of these cases the task was not accepted: it will not run and the pool keeps no reference
+     * to it. A call that does not have to wait ignores the interrupt flag. With
+     * {@link WhenFull#CALLER_RUNS} the call returns when the task has run; an interrupt is then the
+     * task's business (it runs on the caller's thread).
      *
      * @param task the task
      * @param <T> the result type
-     * @return the worker (RUNNING from the caller's view while it waits in the queue)
+     * @return the worker (RUNNING from the caller's view while it waits in the queue; already done
+     *         if it ran in the caller)
      * @throws NullPointerException if {@code task} is null
-     * @throws RejectedExecutionException if the pool is shut down
+     * @throws WorkerPoolFullException if the queue is full and the policy is REJECT, or BLOCK's
+     *         {@code maxWait} passed
+     * @throws RejectedExecutionException if the pool is shut down (also while waiting for room), or
+     *         the caller was interrupted while waiting for room
      */
     public <T> Worker<T> spawn(Callable<? extends T> task) {
         return accept(new Worker<>(WorkerSupport.nextName("worker"), WorkerSupport.checkTask(task), null, this));
     }
 
     /**
-     * Spawns a named task.
+     * Spawns a named task; as {@link #spawn(Callable)}.
+     *
+     * <p><b>Interruption and timeout.</b> As {@link #spawn(Callable)}: only a full
+     * {@link WhenFull#BLOCK} pool makes it wait; an interrupt or the pool's {@code maxWait} ends the
+     * wait with an exception, and the task is then not accepted.
      *
      * @param name the worker's name
      * @param task the task
@@ -118,14 +256,21 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
      * @return the worker
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code name} is blank
-     * @throws RejectedExecutionException if the pool is shut down
+     * @throws WorkerPoolFullException if the queue is full and the policy is REJECT, or BLOCK's
+     *         {@code maxWait} passed
+     * @throws RejectedExecutionException if the pool is shut down, or the caller was interrupted
+     *         while waiting for room
      */
     public <T> Worker<T> spawn(String name, Callable<? extends T> task) {
         return accept(new Worker<>(WorkerSupport.checkName(name), WorkerSupport.checkTask(task), null, this));
     }
 
     /**
-     * Spawns a task with a deadline counted from when it starts running (not from now).
+     * Spawns a task with a deadline counted from when it starts running (not from now: time in the
+     * queue or waiting for room does not count); otherwise as {@link #spawn(Callable)}.
+     *
+     * <p><b>Interruption and timeout.</b> As {@link #spawn(Callable)}. The {@code deadline} bounds
+     * the task's run, not this call's wait for room (that is the pool's {@code maxWait}).
      *
      * @param task the task
      * @param deadline how long the task may run once started
@@ -133,7 +278,10 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
      * @return the worker
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code deadline} is negative
-     * @throws RejectedExecutionException if the pool is shut down
+     * @throws WorkerPoolFullException if the queue is full and the policy is REJECT, or BLOCK's
+     *         {@code maxWait} passed
+     * @throws RejectedExecutionException if the pool is shut down, or the caller was interrupted
+     *         while waiting for room
      */
     public <T> Worker<T> spawn(Callable<? extends T> task, Duration deadline) {
         WorkerSupport.checkTask(task);
@@ -141,7 +289,10 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
     }
 
     /**
-     * Spawns a named task with a deadline counted from when it starts running.
+     * Spawns a named task with a deadline counted from when it starts running; otherwise as
+     * {@link #spawn(Callable)}.
+     *
+     * <p><b>Interruption and timeout.</b> As {@link #spawn(Callable, Duration)}.
      *
      * @param name the worker's name
      * @param task the task
@@ -150,26 +301,51 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
      * @return the worker
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code name} is blank or {@code deadline} negative
-     * @throws RejectedExecutionException if the pool is shut down
+     * @throws WorkerPoolFullException if the queue is full and the policy is REJECT, or BLOCK's
+     *         {@code maxWait} passed
+     * @throws RejectedExecutionException if the pool is shut down, or the caller was interrupted
+     *         while waiting for room
      */
     public <T> Worker<T> spawn(String name, Callable<? extends T> task, Duration deadline) {
         return accept(new Worker<>(WorkerSupport.checkName(name), WorkerSupport.checkTask(task),
                 Deadlines.check(deadline, "deadline"), this));
     }
 
-    /** {@inheritDoc} Same as {@link #spawn(Callable)}. */
+    /**
+     * {@inheritDoc} Same as {@link #spawn(Callable)}, including the {@link WhenFull} policy.
+     *
+     * <p><b>Interruption and timeout.</b> As {@link #spawn(Callable)}.
+     *
+     * @throws WorkerPoolFullException if the queue is full and the policy is REJECT, or BLOCK's
+     *         {@code maxWait} passed
+     */
     @Override
     public <T> Worker<T> submit(Callable<T> task) {
         return spawn(task);
     }
 
-    /** {@inheritDoc} The worker's result is {@code null}. */
+    /**
+     * {@inheritDoc} The worker's result is {@code null}. Follows the {@link WhenFull} policy as
+     * {@link #spawn(Callable)}.
+     *
+     * <p><b>Interruption and timeout.</b> As {@link #spawn(Callable)}.
+     *
+     * @throws WorkerPoolFullException if the queue is full and the policy is REJECT, or BLOCK's
+     *         {@code maxWait} passed
+     */
     @Override
     public Worker<?> submit(Runnable task) {
         return spawn(new WorkerSupport.RunnableTask(WorkerSupport.checkTask(task)));
     }
 
-    /** {@inheritDoc} */
+    /**
+     * {@inheritDoc} Follows the {@link WhenFull} policy as {@link #spawn(Callable)}.
+     *
+     * <p><b>Interruption and timeout.</b> As {@link #spawn(Callable)}.
+     *
+     * @throws WorkerPoolFullException if the queue is full and the policy is REJECT, or BLOCK's
+     *         {@code maxWait} passed
+     */
     @Override
     public <T> Worker<T> submit(Runnable task, T result) {
         Runnable r = WorkerSupport.checkTask(task);
@@ -180,11 +356,19 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
     }
 
     /**
-     * Runs {@code command} as a worker. If it throws, the exception goes to its thread's uncaught
-     * exception handler (as with {@link java.util.concurrent.ThreadPoolExecutor#execute}).
+     * Runs {@code command} as a worker, following the {@link WhenFull} policy as
+     * {@link #spawn(Callable)}. If it throws, the exception goes to the uncaught exception handler of
+     * the thread it ran on (as with {@link java.util.concurrent.ThreadPoolExecutor#execute}); with
+     * {@link WhenFull#CALLER_RUNS} that is the caller's thread, and the exception is not thrown from
+     * {@code execute}.
+     *
+     * <p><b>Interruption and timeout.</b> As {@link #spawn(Callable)}.
      *
      * @param command the task
-     * @throws RejectedExecutionException if the pool is shut down
+     * @throws WorkerPoolFullException if the queue is full and the policy is REJECT, or BLOCK's
+     *         {@code maxWait} passed
+     * @throws RejectedExecutionException if the pool is shut down, or the caller was interrupted
+     *         while waiting for room
      * @throws NullPointerException if {@code command} is null
      */
     @Override
@@ -199,9 +383,37 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
     }
 
     /**
+     * Returns the pool's name ({@link WorkerPoolBuilder#name(String)}, or {@code pool-<n>}).
+     *
+     * @return the name used in messages
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Returns how many tasks may wait in the queue.
+     *
+     * @return the bound, or {@link Integer#MAX_VALUE} for an unbounded queue ({@link #create(int)})
+     */
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    /**
+     * Returns what a submission does when the queue is full. An unbounded queue is never full, so
+     * for it the policy never applies (it reports {@link WhenFull#BLOCK}).
+     *
+     * @return the policy
+     */
+    public WhenFull whenFull() {
+        return whenFull;
+    }
+
+    /**
      * Returns the maximum number of tasks this pool runs at once.
      *
-     * @return the parallelism given to {@link #create(int)}
+     * @return the parallelism given to {@link #create(int)} or {@link WorkerPoolBuilder#parallelism(int)}
      */
     public int parallelism() {
         return parallelism;
@@ -225,7 +437,7 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
     /**
      * Returns how many accepted tasks wait for a slot.
      *
-     * @return the queue length
+     * @return the queue length, at most {@link #queueCapacity()}
      */
     public int queuedCount() {
         lock.lock();
@@ -236,13 +448,35 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
         }
     }
 
-    /** Stops accepting tasks; tasks already queued still run. Idempotent. */
+    /**
+     * Returns a snapshot of the pool's counts: running, queued, running in callers, blocked
+     * submitters, and totals of accepted, rejected, completed tasks (see {@link WorkerPoolMetrics}).
+     * The counts are always kept (they are updated under the lock the pool takes anyway) and read
+     * together, so they are consistent with each other.
+     *
+     * @return the counts now
+     */
+    public WorkerPoolMetrics metrics() {
+        lock.lock();
+        try {
+            return new WorkerPoolMetrics(active.size(), queue.size(), runningInCaller, blocked.size(),
+                    accepted, rejected, ranInCaller, submitsBlocked, accepted - unfinished, peakQueued);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops accepting tasks; tasks already queued still run. Submitters blocked for room are released
+     * with a {@link RejectedExecutionException} (their tasks were never accepted). Idempotent.
+     */
     @Override
     public void shutdown() {
         lock.lock();
         try {
             if (runState == RunState.RUNNING) {
                 runState = RunState.SHUTDOWN;
+                blocked.forEach(Condition::signal);
                 maybeTerminate();
             }
         } finally {
@@ -254,7 +488,10 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
      * Stops accepting tasks, cancels (and interrupts) every running task, and hands back the tasks
      * that never started. Their workers complete as cancelled ("pool shut down before it started").
      * A returned element is the {@link Runnable} given to {@link #execute}/{@link #submit(Runnable)},
-     * or a {@link java.util.concurrent.FutureTask} wrapping a {@link Callable}.
+     * or a {@link java.util.concurrent.FutureTask} wrapping a {@link Callable}. Submitters blocked
+     * for room are released with a {@link RejectedExecutionException}. Tasks running on their
+     * submitter's thread ({@link WhenFull#CALLER_RUNS}) are not interrupted (that thread is not the
+     * pool's); the pool terminates when they return.
      *
      * @return the never-started tasks, in queue order
      */
@@ -266,6 +503,7 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
         try {
             if (runState == RunState.RUNNING || runState == RunState.SHUTDOWN) {
                 runState = RunState.STOP;
+                blocked.forEach(Condition::signal);
             }
             waiting = new ArrayList<>(queue);
             queue.clear();
@@ -274,7 +512,7 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
             lock.unlock();
         }
         List<Runnable> handedBack = new ArrayList<>();
-        String why = "pool " + name + " shut down before it started";
+        String why = "pool '" + name + "' shut down before it started";
         for (Worker<?> w : waiting) {
             if (w.cancelUnstarted(why)) {
                 handedBack.add(w.unstartedTask());
@@ -284,7 +522,7 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
             if (w.cancelUnstarted(why)) {
                 handedBack.add(w.unstartedTask());
             } else {
-                w.cancel(true, "pool " + name + " was shut down now");
+                w.cancel(true, "pool '" + name + "' was shut down now");
             }
         }
         lock.lock();
@@ -372,13 +610,16 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
         }
     }
 
-    /** Returns {@code WorkerPool[name, parallelism, active, queued, state]}. */
+    /** Returns {@code WorkerPool[name, parallelism, active, queued, queueCapacity, whenFull, state]}. */
     @Override
     public String toString() {
         lock.lock();
         try {
             return "WorkerPool[" + name + ", parallelism=" + parallelism + ", active=" + active.size()
-                    + ", queued=" + queue.size() + ", state=" + runState + "]";
+                    + ", queued=" + queue.size() + ", queueCapacity="
+                    + (queueCapacity == Integer.MAX_VALUE ? "unbounded" : queueCapacity + ", whenFull=" + whenFull
+                    + (maxWait == null ? "" : ", maxWait=" + Deadlines.format(maxWait)))
+                    + ", state=" + runState + "]";
         } finally {
             lock.unlock();
         }
@@ -387,27 +628,129 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
     // ------------------------------------------------------------------ called by Worker
 
     private <T> Worker<T> accept(Worker<T> w) {
-        boolean start;
+        Route route;
         lock.lock();
         try {
-            if (runState != RunState.RUNNING) {
-                throw new RejectedExecutionException("worker '" + w.name() + "' rejected: " + name
-                        + " is shut down (state " + runState + ")");
-            }
-            unfinished++;
-            start = active.size() < parallelism;
-            if (start) {
-                active.add(w);
-            } else {
-                queue.addLast(w);
-            }
+            route = admit(w);
         } finally {
+            signalFirstBlocked(); // room may be left for the next one, or this one gave up its turn
             lock.unlock();
         }
-        if (start) {
-            w.startThread();
+        switch (route) {
+            case START -> w.startThread();
+            case IN_CALLER -> w.runInCaller();
+            case QUEUED -> { }
         }
         return w;
+    }
+
+    /** Lock held. Accepts {@code w} (and says where it goes) or throws; see {@link WhenFull}. */
+    private Route admit(Worker<?> w) {
+        if (runState != RunState.RUNNING) {
+            throw reject(new RejectedExecutionException("worker '" + w.name() + "' rejected: pool '" + name
+                    + "' is shut down (state " + runState + ")"));
+        }
+        if (!hasRoom() || !blocked.isEmpty()) { // a newcomer never overtakes a blocked submitter
+            switch (whenFull) {
+                case REJECT -> throw reject(full(w, "is full"));
+                case CALLER_RUNS -> {
+                    accepted++;
+                    unfinished++;
+                    runningInCaller++;
+                    ranInCaller++;
+                    return Route.IN_CALLER;
+                }
+                case BLOCK -> awaitRoom(w);
+            }
+        }
+        accepted++;
+        unfinished++;
+        if (active.size() < parallelism) {
+            active.add(w);
+            return Route.START;
+        }
+        queue.addLast(w);
+        peakQueued = Math.max(peakQueued, queue.size());
+        return Route.QUEUED;
+    }
+
+    /** Lock held. Whether a new worker fits: a free slot, or room in the queue. */
+    private boolean hasRoom() {
+        return active.size() < parallelism || queue.size() < queueCapacity;
+    }
+
+    /**
+     * Lock held. BLOCK: waits on this submitter's own condition, FIFO among blocked submitters, until it
+     * is first in line and there is room; returns then (still first in line: the caller admits it and
+     * {@link #accept} removes the line's head). Throws, after leaving the line, if the pool is shut
+     * down, {@code maxWait} passes, or the thread is interrupted.
+     */
+    private void awaitRoom(Worker<?> w) {
+        Condition me = lock.newCondition();
+        blocked.addLast(me);
+        submitsBlocked++;
+        long nanos = maxWait == null ? Long.MAX_VALUE : Deadlines.toNanos(maxWait);
+        boolean admitted = false;
+        try {
+            while (true) {
+                if (runState != RunState.RUNNING) {
+                    throw reject(new RejectedExecutionException("worker '" + w.name() + "' rejected: pool '" + name
+                            + "' was shut down while the submitter waited for room (state " + runState + ")"));
+                }
+                if (blocked.peekFirst() == me && hasRoom()) {
+                    admitted = true;
+                    return;
+                }
+                if (maxWait != null && nanos <= 0L) {
+                    throw reject(full(w, "stayed full for " + Deadlines.format(maxWait)));
+                }
+                try {
+                    if (maxWait == null) {
+                        me.await();
+                    } else {
+                        nanos = me.awaitNanos(nanos);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    RejectedExecutionException r = new RejectedExecutionException("worker '" + w.name()
+                            + "' rejected: the submitter was interrupted while waiting for room in pool '" + name
+                            + "' " + fullness(), e);
+                    throw reject(r);
+                }
+            }
+        } finally {
+            if (admitted) {
+                blocked.pollFirst();
+            } else {
+                blocked.remove(me);
+            }
+        }
+    }
+
+    /** Lock held. Wakes the first blocked submitter if it can go on: there is room, or it must be rejected. */
+    private void signalFirstBlocked() {
+        Condition first = blocked.peekFirst();
+        if (first != null && (hasRoom() || runState != RunState.RUNNING)) {
+            first.signal();
+        }
+    }
+
+    /** Lock held. A full-queue rejection of {@code w}. */
+    private WorkerPoolFullException full(Worker<?> w, String what) {
+        return new WorkerPoolFullException(w.name(), name, queueCapacity,
+                "worker '" + w.name() + "' rejected: pool '" + name + "' " + what + " " + fullness());
+    }
+
+    /** Lock held. "(4 running, 10 queued of 10; whenFull=BLOCK, maxWait=250 ms)". */
+    private String fullness() {
+        return "(" + active.size() + " running, " + queue.size() + " queued of " + queueCapacity + "; whenFull="
+                + whenFull + (maxWait == null ? "" : ", maxWait=" + Deadlines.format(maxWait)) + ")";
+    }
+
+    /** Lock held. Counts a refused submission. */
+    private RejectedExecutionException reject(RejectedExecutionException e) {
+        rejected++;
+        return e;
     }
 
     /** The runner of {@code w} returned (or never started its task): pass the slot on. */
@@ -422,6 +765,7 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
             if (next != null) {
                 active.add(next);
             }
+            signalFirstBlocked(); // the queue shrank, or a slot is free
             maybeTerminate();
         } finally {
             lock.unlock();
@@ -442,12 +786,25 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
         }
     }
 
+    /** A task that ran on its submitter's thread (CALLER_RUNS) is done (outcome published). */
+    void finishedInCaller() {
+        lock.lock();
+        try {
+            runningInCaller--;
+            unfinished--;
+            maybeTerminate();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@code w} was cancelled before it started: drop it from the queue if it is still there. */
     void forget(Worker<?> w) {
         lock.lock();
         try {
             if (queue.remove(w)) {
                 unfinished--;
+                signalFirstBlocked();
                 maybeTerminate();
             }
         } finally {

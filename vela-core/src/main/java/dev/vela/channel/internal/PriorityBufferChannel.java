@@ -44,9 +44,15 @@ public final class PriorityBufferChannel<T> extends BufferChannel<T> implements 
 
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Guarded by lock. */
-    private final PriorityQueue<Entry> heap = new PriorityQueue<>((a, b) ->
-            a.priority != b.priority ? Integer.compare(b.priority, a.priority) : Long.compare(a.seq, b.seq));
+    /** Highest priority first, then insertion order. */
+    private static final java.util.Comparator<Entry> ORDER = (a, b) ->
+            a.priority != b.priority ? Integer.compare(b.priority, a.priority) : Long.compare(a.seq, b.seq);
+    /** Above this peak size, a heap that becomes empty is replaced by a fresh one (its array never shrinks). */
+    private static final int SHRINK_ABOVE = 256;
+    /** Guarded by lock; replaced by a fresh heap when it empties after holding more than SHRINK_ABOVE. */
+    private PriorityQueue<Entry> heap = new PriorityQueue<>(ORDER);
+    /** The most entries the current heap has held. Guarded by lock. */
+    private int peak;
     /** Guarded by lock. */
     private long nextSeq;
     /** Guarded by lock (also read under it only). */
@@ -89,6 +95,7 @@ public final class PriorityBufferChannel<T> extends BufferChannel<T> implements 
             en.seq = nextSeq++;
             heap.add(en);
             size = heap.size();
+            if (size > peak) peak = size;
             return OK;
         } finally {
             lock.unlock();
@@ -102,6 +109,10 @@ public final class PriorityBufferChannel<T> extends BufferChannel<T> implements 
             Entry en = heap.poll();
             if (en == null) return closed || isClosed() ? DRAINED : EMPTY;   // no offer succeeds once isClosed()
             size = heap.size();
+            if (size == 0 && peak > SHRINK_ABOVE) {          // a drained burst gives its memory back
+                heap = new PriorityQueue<>(ORDER);
+                peak = 0;
+            }
             return en.value;
         } finally {
             lock.unlock();
