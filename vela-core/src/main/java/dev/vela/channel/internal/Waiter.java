@@ -87,6 +87,14 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
 
     /** null while waiting; changes exactly once, by CAS (volatile access). */
     private volatile Object state;
+    /**
+     * Set by the owner once it stops spinning, before its last reads of {@link #state} ahead of parking
+     * (volatile; only ever false → true). A completer unparks the owner only if it sees it set: the
+     * owner writes this then reads {@code state}, the completer CASes {@code state} then reads this, so
+     * one of them sees the other (Dekker) and no wake-up is lost, while completing a waiter whose owner
+     * is still spinning costs no unpark (and leaves no stale permit to make its next park return early).
+     */
+    private volatile boolean parking;
     /** The blocked thread, unparked by whoever completes this waiter. */
     final Thread owner;
     /** Rendezvous senders: the element offered (immutable). Null for every other waiter. */
@@ -131,9 +139,12 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
         return false;
     }
 
-    /** Tells the owner its waiter was completed: unparks the blocked thread (async waiters resume instead). */
+    /**
+     * Tells the owner its waiter was completed: unparks the blocked thread if it may be parked (async
+     * waiters resume instead). Called after the state CAS.
+     */
     void wake() {
-        LockSupport.unpark(owner);
+        if (parking) LockSupport.unpark(owner);
     }
 
     /**
@@ -169,6 +180,7 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
     }
 
     private Object park(boolean timed, long deadline) {
+        parking = true;                                      // then read state: see the field's comment
         while (true) {
             Object s = state;
             if (s != null) return s;
