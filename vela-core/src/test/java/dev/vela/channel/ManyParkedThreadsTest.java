@@ -3,6 +3,9 @@ package dev.vela.channel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * (10 per channel, the channels cycling through every {@link Flavor}), then all released: on even
  * channels by 10 sends, on odd channels by 5 sends and a close. Every receiver must end, and the
  * outcome is counted exactly: which values arrived (sum and count) and how many receivers saw the close.
+ * Prints the time to park them all, the time to release them all, and the peak heap (docs/performance.md).
  */
 class ManyParkedThreadsTest {
 
@@ -38,6 +42,11 @@ class ManyParkedThreadsTest {
         LongAdder valuesReceived = new LongAdder(), closedSeen = new LongAdder(), errors = new LongAdder();
         AtomicLong valueSum = new AtomicLong();
         LongAdder entered = new LongAdder();
+        List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP).toList();
+        System.gc();
+        heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
+        long start = System.nanoTime();
 
         for (int i = 0; i < total; i++) {
             Receiver<Integer> rx = channels.get(i / receiversPerChannel).receiver();
@@ -60,6 +69,7 @@ class ManyParkedThreadsTest {
         // Every receiver must be parked (none can have finished: nothing was sent). Check all of them.
         for (Thread t : receivers) TestThreads.awaitParked(t);
         assertEquals(total, ended.getCount(), "no receiver may end before a send");
+        long parked = System.nanoTime();
 
         // Release: 4 virtual threads each take a stripe of channels.
         int half = receiversPerChannel / 2;
@@ -86,6 +96,11 @@ class ManyParkedThreadsTest {
         }
         for (Thread t : releasers) assertTrue(t.join(java.time.Duration.ofSeconds(90)), "releaser finished");
         assertTrue(ended.await(90, TimeUnit.SECONDS), () -> ended.getCount() + " receivers never ended");
+        long released = System.nanoTime();
+        long peakHeap = heapPools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        System.out.printf("[many parked] %,d virtual threads on %,d channels: all parked in %.1f s, all released in %.1f s,"
+                        + " peak heap %,d MB (sum of the heap pools' peaks)%n", total, channelCount,
+                (parked - start) / 1e9, (released - parked) / 1e9, peakHeap >> 20);
 
         long expectedValues = 0, expectedSum = 0;
         for (int c = 0; c < channelCount; c++) {
