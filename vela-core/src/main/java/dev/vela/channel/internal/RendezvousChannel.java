@@ -48,9 +48,9 @@ public final class RendezvousChannel<T> extends ChannelCore<T> {
     }
 
     /** Senders blocked with an element (Waiter.element). */
-    final WaitQueue senders = new WaitQueue();
+    final WaitQueue senders = new WaitQueue(false);
     /** Receivers blocked for an element. */
-    final WaitQueue receivers = new WaitQueue();
+    final WaitQueue receivers = new WaitQueue(false);
 
     // ---- sending ---------------------------------------------------------------------------------
 
