@@ -130,7 +130,7 @@ class ChannelOverloadMemoryTest {
         assertEquals(0, ChannelMemoryTest.waiterCount(ch), shape + ": timed-out receivers left in the wait queue");
         assertTrue(after - before < MARGIN, shape + ": retained heap grew by " + (after - before)
                 + " bytes over " + N + " timed-out receives");
-        stillWorks(ch);
+        ChannelMemoryTest.stillWorks(ch);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -149,7 +149,7 @@ class ChannelOverloadMemoryTest {
         // 200,000 operations: a leaked waiter (≥ 16 bytes) or queue node (24 bytes) each costs ≥ 3.2 MB.
         assertTrue(after - before < MARGIN, shape + ": retained heap grew by " + (after - before)
                 + " bytes over " + (ROUNDS * BATCH) + " interrupted receives");
-        stillWorks(ch);
+        ChannelMemoryTest.stillWorks(ch);
     }
 
     // ---------------------------------------------------------------- drivers
@@ -228,20 +228,6 @@ class ChannelOverloadMemoryTest {
             throw new AssertionError(failures.size() + " failures, first: " + failures.get(0), failures.get(0));
         }
         assertEquals(rounds * BATCH, interrupted.get(), "every receiver was interrupted, none got a value");
-    }
-
-    /** The channel still hands a value from a sender to a receiver, and holds nothing else. */
-    private static void stillWorks(Channel<Integer> ch) throws Exception {
-        Thread rx = Thread.ofVirtual().start(() -> {
-            try {
-                assertEquals(77, ch.receiver().receive(Duration.ofSeconds(5)));
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        });
-        assertTrue(ch.sender().send(77, Duration.ofSeconds(5)), "a live receiver takes the value");
-        assertTrue(rx.join(Duration.ofSeconds(5)));
-        assertNull(ch.receiver().tryReceive());
     }
 
     private static void report(String what, String shape, int ops, long before, long holding, long after) {
