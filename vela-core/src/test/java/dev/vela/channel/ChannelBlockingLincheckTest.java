@@ -36,8 +36,38 @@ public class ChannelBlockingLincheckTest {
      */
     static final int LOOP_BOUND = Math.max(1_000, 4 * Integer.getInteger("vela.channel.spins", 256));
 
-    /** {@link Lincheck#runConcurrentTest} with {@link #LOOP_BOUND} (the settings overload is Kotlin-internal). */
+    /**
+     * Runs, outside the model checker, the one-time initialisation that a channel's slow path would
+     * otherwise trigger inside it: the JFR event classes of {@code ChannelEvents}, whose static
+     * initialisers register with {@code FlightRecorder} and so build JFR's whole metadata repository.
+     * Inside a model-checked thread Lincheck instruments all of that JDK code: a jstack showed the first
+     * thread to reach a slow path spending about 12 s of CPU there. Idempotent, and cheap once done.
+     */
+    static void initializeOutsideModelChecker() {
+        for (String c : new String[] {"dev.vela.diagnostics.internal.ChannelEvents$Blocked",
+                "dev.vela.diagnostics.internal.ChannelEvents$Failed"}) {
+            try {
+                Class.forName(c, true, ChannelBlockingLincheckTest.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new AssertionError("JFR event class moved: update this warm-up", e);
+            }
+        }
+    }
+
+    /**
+     * {@link Lincheck#runConcurrentTest} with {@link #LOOP_BOUND} (the settings overload is Kotlin-internal).
+     *
+     * <p><b>Create the objects under test in the body, through a lambda, never through a constructor
+     * reference</b> ({@code () -> new RendezvousChannel<>()}, not {@code RendezvousChannel::new}). Lincheck
+     * 3.7 instruments a class lazily, when analysed code first creates an instance of it; a constructor
+     * reference runs {@code new} inside a JDK-generated hidden class that is not analysed, and resolving
+     * it loads the channel class before Lincheck attaches. The channel then runs uninstrumented: its
+     * waits are real {@code park}s the model checker neither sees nor schedules around, and a correct
+     * scenario is reported "Concurrent test has hung" after 60 s with no trace (Lincheck's debug log,
+     * {@code -Dlincheck.logLevel=DEBUG}, shows the channel classes never transformed).
+     */
     static void runConcurrentTest(int invocations, Runnable body) {
+        initializeOutsideModelChecker();
         LincheckSettings d = new LincheckSettings();
         LincheckSettings settings = new LincheckSettings(
                 d.getAnalyzeStdLib(), d.getLoopIterationsBeforeThreadSwitch(), LOOP_BOUND, d.getRecursionBound());
@@ -49,7 +79,7 @@ public class ChannelBlockingLincheckTest {
         void run() throws Exception;
     }
 
-    private static Thread start(Throwable[] errors, int index, Body body) {
+    static Thread start(Throwable[] errors, int index, Body body) {
         Thread t = new Thread(() -> {
             try {
                 body.run();
@@ -61,7 +91,7 @@ public class ChannelBlockingLincheckTest {
         return t;
     }
 
-    private static void joinAll(Thread... threads) {
+    static void joinAll(Thread... threads) {
         for (Thread t : threads) {
             try {
                 t.join();
@@ -71,7 +101,7 @@ public class ChannelBlockingLincheckTest {
         }
     }
 
-    private static void noErrors(Throwable[] errors) {
+    static void noErrors(Throwable[] errors) {
         for (Throwable e : errors) if (e != null) throw new AssertionError("a thread failed: " + e, e);
     }
 

@@ -130,11 +130,8 @@ public class SelectLincheckTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Lincheck 3.7 reports this rendezvous scenario as hung after its time limit, "
-            + "with no trace; the same scenario completes in real runs (rendezvousSelectInRealRuns, and 20,000 runs "
-            + "tried by hand). Suspected: the model checker's cost of four platform threads spinning before they park. Open.")
-    void rendezvousSelect() {
-        selectRacingSendReceiveClose(RendezvousChannel::new, REAL, INVOCATIONS);
+    void rendezvousSelect() {                                   // a lambda: see ChannelBlockingLincheckTest.runConcurrentTest
+        selectRacingSendReceiveClose(() -> new RendezvousChannel<>(), REAL, INVOCATIONS);
     }
 
     /** The rendezvous scenario without the model checker: real threads, many runs, each must end and account for every value. */

@@ -220,7 +220,7 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
     @Override
     public String toString() {
         Object s = state;
-        return "Waiter[" + owner.getName() + ", " + (s == null ? "WAITING" : s instanceof Marker ? s : "ELEMENT") + "]";
+        return "Waiter[" + (owner == null ? "async" : owner.getName()) + ", " + (s == null ? "WAITING" : s instanceof Marker ? s : "ELEMENT") + "]";
     }
 
     /** A named sentinel, never an element. */
