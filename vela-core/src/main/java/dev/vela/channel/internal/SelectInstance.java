@@ -48,7 +48,7 @@ public final class SelectInstance extends Waiter {
 
     /** The identity order of up to 16 clauses, 4 bits per position: position i holds clause i. */
     private static final long IDENTITY = 0xFEDCBA9876543210L;
-    /** Above this many clauses the random order lives in an int[] (allocated per select; rare). */
+    /** Above this many clauses the random order lives in an int[] (allocated once per select; rare). */
     private static final int ORDER_BITS_LIMIT = 16;
 
     private static int[] identity(int n) {
@@ -113,10 +113,11 @@ public final class SelectInstance extends Waiter {
         Fired unused = null;                                         // a wake-up we hold but may not use
         int spins = otherwise == null ? Waiter.spins() : 0;         // the shared spin policy (ADR 0007)
 
+        // above 16 clauses the order lives in an array, made once: Fisher-Yates from any permutation is uniform
+        int[] wide = n > ORDER_BITS_LIMIT && !biased ? identity(n) : null;
         while (true) {
             // 1. try each clause once, in a fresh uniformly random order (or in order, if biased)
             long order = IDENTITY;                                   // position i -> clause, 4 bits each (n <= 16)
-            int[] wide = n > ORDER_BITS_LIMIT && !biased ? identity(n) : null;
             for (int i = 0; i < n; i++) {
                 int k;
                 if (biased) {
