@@ -70,6 +70,7 @@ public final class BenchMain {
             UnboundedBench.class, SpscBench.class, MpscBench.class, ChainBench.class,  // the seed's throughput rows
             SpawnLatencyBench.class, MemoryBench.class,                                 // the seed's spawn and memory rows
             RendezvousBench.class, PairsBench.class, SelectBench.class, AsyncBench.class, WorkerSpawnBench.class,
+            BoundedFlowBench.class,                                                     // issue 13: small-buffer chain, bounded MPSC
             PipelineBench.class,                                                        // issue 7: pipelines vs Pekko Streams
             BroadcastBench.class,                                                       // issue 9: broadcast vs CoW list of ABQs
             ActorBench.class,                                                           // issue 6: actors vs Pekko typed actors
@@ -488,11 +489,14 @@ public final class BenchMain {
      * Combinations of @Param values that {@code ./vela bench} leaves out to keep the default run under
      * 5 minutes: a biased select over one clause has nothing to be biased about (fair vs biased is
      * measured with two clauses); unordered {@code mapPar} is a Vela variant with no ordered peer to beat
-     * (the ordered one is compared). Plain JMH still runs them.
+     * (the ordered one is compared); a pipeline of small bounded channels is compared with the bounded
+     * JDK queue, ArrayBlockingQueue, not LinkedBlockingQueue (measured on the MPSC row of the same
+     * class). Plain JMH still runs them.
      */
     static boolean skipped(Case c) {
         return c.type() == SelectBench.class && c.method().equals("oneClause") && c.impl().equals("vela-biased")
-                || c.type() == PipelineBench.class && c.impl().equals("velaUnordered");
+                || c.type() == PipelineBench.class && c.impl().equals("velaUnordered")
+                || c.type() == BoundedFlowBench.class && c.method().equals("chain") && c.impl().equals("lbq");
     }
 
     private static void expand(Class<?> type, String method, List<Field> params, int i,

@@ -134,7 +134,9 @@ class BenchMainTest {
         assertTrue(ids.containsAll(List.of("SpawnLatencyBench.latency", "MemoryBench.perMessage", "GoBench.seed")), ids.toString());
         assertTrue(ids.containsAll(List.of("PipelineBench.map5 impl=pekko", "PipelineBench.mapPar4 impl=jox")), ids.toString());
         assertFalse(ids.contains("PipelineBench.mapPar4 impl=velaUnordered"), "skipped: " + ids);
-        assertEquals(97, ids.size(), ids.toString());   // 82 + BroadcastBench (3 subscriber counts × 3 impls) + ActorBench (3 × 2)
+        assertTrue(ids.containsAll(List.of("BoundedFlowBench.chain impl=abq", "BoundedFlowBench.mpsc impl=lbq")), ids.toString());
+        assertFalse(ids.contains("BoundedFlowBench.chain impl=lbq"), "skipped: " + ids);
+        assertEquals(104, ids.size(), ids.toString());  // 82 + BroadcastBench (3 subscriber counts × 3 impls) + ActorBench (3 × 2) + BoundedFlowBench (2 × 4 - 1)
         assertEquals(ids.size(), ids.stream().distinct().count(), "duplicate ids");
     }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -116,6 +117,36 @@ class AsyncContractTest {
         List<Integer> got = List.of(get(r1), r2.join(), get(r3));
         if (f.capacity == 0) assertEquals(List.of(1, 2, 3), got);
         else assertEquals(java.util.Set.of(1, 2, 3), new java.util.HashSet<>(got));
+        assertNoWaiters(ch);
+    }
+
+    /**
+     * Rendezvous waiters are served in the order they started waiting, also across the boundary of
+     * the one-waiter slot in front of the waiter queue (ADR 0033): a sender that starts waiting after
+     * the slot's waiter was served, while an older one still waits in the queue, goes behind it.
+     */
+    @Test
+    void rendezvousWaitersKeepTheirOrderAcrossTheSlot() throws Exception {
+        Channel<Integer> ch = Flavor.RENDEZVOUS.create();
+        CompletableFuture<Void> s1 = ch.sender().sendAsync(1);      // into an empty structure: the slot
+        CompletableFuture<Void> s2 = ch.sender().sendAsync(2);      // behind it: the queue
+        assertEquals(1, ch.receiver().receive(PATIENCE));           // the slot is empty again, 2 still waits
+        CompletableFuture<Void> s3 = ch.sender().sendAsync(3);      // must go behind 2, not into the slot
+        Task<Void> s4 = threads.run("blocking-sender", () -> ch.sender().send(4));
+        s4.awaitParked();
+        assertEquals(List.of(2, 3, 4), List.of(ch.receiver().receive(PATIENCE), ch.receiver().receive(PATIENCE),
+                ch.receiver().receive(PATIENCE)));
+        get(s1);
+        get(s2);
+        get(s3);
+        s4.join();
+        CompletableFuture<Integer> r1 = ch.receiver().receiveAsync();   // and the same for receivers
+        CompletableFuture<Integer> r2 = ch.receiver().receiveAsync();
+        ch.sender().send(10);
+        CompletableFuture<Integer> r3 = ch.receiver().receiveAsync();
+        ch.sender().send(20);
+        ch.sender().send(30);
+        assertEquals(List.of(10, 20, 30), List.of(get(r1), get(r2), get(r3)));
         assertNoWaiters(ch);
     }
 

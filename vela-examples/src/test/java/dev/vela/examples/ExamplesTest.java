@@ -100,8 +100,9 @@ class ExamplesTest {
         var exported = ref.descriptor().exports().stream().map(java.lang.module.ModuleDescriptor.Exports::source).sorted().toList();
         assertEquals(List.of("dev.vela.channel", "dev.vela.diagnostics", "dev.vela.worker"), exported);
         var required = ref.descriptor().requires().stream().map(java.lang.module.ModuleDescriptor.Requires::name).sorted().toList();
-        assertEquals(List.of("java.base", "jdk.jfr"), required,
-                "core must depend on JDK modules only (java.base, and jdk.jfr for flight-recorder events)");
+        assertEquals(List.of("java.base", "jdk.jfr", "jdk.management"), required,
+                "core must depend on JDK modules only (java.base; jdk.jfr for flight-recorder events; jdk.management"
+                        + " for the virtual-thread scheduler's queue length, ADR 0033)");
         assertTrue(core != null);
     }
 }

@@ -34,8 +34,8 @@ import dev.vela.diagnostics.internal.ChannelEvents;
  * <h2>Differences from the reference algorithms</h2>
  * Java's {@code SynchronousQueue} and Scherer–Lea–Scott dual queues keep one queue holding waiters
  * of one mode at a time; Kotlin/Jox pair the k-th sender with the k-th receiver in an infinite array
- * of cells. Two plain lock-free queues plus the asymmetric re-check give the same guarantees with
- * far less code, and waiters that give up are unlinked at once, so memory does not grow under
+ * of cells. Two plain lock-free queues (each with a one-waiter slot in front, see {@link WaitQueue})
+ * plus the asymmetric re-check give the same guarantees with far less code, and waiters that give up are unlinked at once, so memory does not grow under
  * endless timeouts (see docs/adr/0005-channel-algorithm.md).
  */
 public final class RendezvousChannel<T> extends ChannelCore<T> {

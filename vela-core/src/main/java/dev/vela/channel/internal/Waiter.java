@@ -32,12 +32,16 @@ import java.util.concurrent.locks.LockSupport;
  * </table>
  *
  * <h2>Spinning</h2>
- * The owner spins {@link #spins()} times on the state before it parks. A platform thread spins
- * (its park/unpark goes through the OS, and a peer on the other core often answers within a few
- * hundred nanoseconds); a virtual thread by default does not, because parking it lets its carrier
- * run the peer it waits for, often on the same core with no OS wake-up at all, while spinning would
- * hold the carrier that peer needs. Decided by benchmark: docs/adr/0007-spin-then-park.md.
- * {@code -Dvela.channel.spins=N} and {@code -Dvela.channel.spins.virtual=N} override the two counts.
+ * Before it parks, the owner spins on the state. A platform thread pauses on the CPU
+ * {@link #SPINS_PLATFORM} times (its park/unpark goes through the OS, and a peer on the other core
+ * often answers within a few hundred nanoseconds). A virtual thread first pauses on the CPU up to
+ * {@link #CPU_SPINS_VIRTUAL} times, but only while no other virtual thread is queued for a carrier
+ * ({@link CarrierLoad}: spinning then holds a carrier nobody else needs, and a peer running on the
+ * other carrier usually completes the waiter within that time, as in {@code SynchronousQueue}); then
+ * it yields {@link #SPINS_VIRTUAL} times, which lets a peer queued on the same carrier run; then it
+ * parks. Decided by benchmark: docs/adr/0007-spin-then-park.md, docs/adr/0033-rendezvous-slot-and-cpu-spin.md.
+ * {@code -Dvela.channel.spins=N}, {@code -Dvela.channel.cpuSpins.virtual=N} and
+ * {@code -Dvela.channel.spins.virtual=N} override the three counts.
  */
 sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, SelectInstance, AsyncOp.AsyncWaiter {
 
@@ -45,6 +49,11 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
     static final int SPINS_PLATFORM = Integer.getInteger("vela.channel.spins", 256);
     /** Spin iterations before parking, for a virtual thread (see docs/adr/0007-spin-then-park.md). */
     static final int SPINS_VIRTUAL = Integer.getInteger("vela.channel.spins.virtual", 2);
+    /**
+     * CPU pauses a waiting virtual thread spends on its waiter's state before the {@link #SPINS_VIRTUAL}
+     * yields, while no virtual thread is queued for a carrier ({@link CarrierLoad}); ADR 0033.
+     */
+    static final int CPU_SPINS_VIRTUAL = Integer.getInteger("vela.channel.cpuSpins.virtual", 128);
 
     /** The spin policy shared by every blocking path: how long the current thread spins before parking. */
     static int spins() {
@@ -163,7 +172,16 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
      *         still waiting: the caller must {@link #cancel()} it)
      */
     Object await(boolean timed, long deadline) {
-        for (int i = spins(); i > 0; i--) {
+        boolean virtual = Thread.currentThread().isVirtual();
+        if (virtual && CPU_SPINS_VIRTUAL > 0 && CarrierLoad.idle()) {
+            for (int i = 1; i <= CPU_SPINS_VIRTUAL; i++) {       // no one needs this carrier: spin on it
+                Object s = state;
+                if (s != null) return s;
+                Thread.onSpinWait();
+                if ((i & 31) == 0 && !CarrierLoad.idle()) break;  // someone queued meanwhile: stop holding it
+            }
+        }
+        for (int i = virtual ? SPINS_VIRTUAL : SPINS_PLATFORM; i > 0; i--) {
             Object s = state;
             if (s != null) return s;
             backOff();
