@@ -90,6 +90,11 @@ public interface Receiver<T> extends Iterable<T> {
      * {@code fn} to it. If the channel is closed and drained when the clause is chosen, the select
      * throws {@link ChannelClosedException}; use {@link #onReceiveOrClosed} to handle the end instead.
      *
+     * <p>Clauses are immutable and may be kept and given to any number of selects, from any thread.
+     * Asked again with the same {@code fn} object (a non-capturing lambda, a method reference held in a
+     * constant), a receiver may return the clause it made before, so a select in a loop need not
+     * allocate one.
+     *
      * @param fn  maps the received value to the select's result
      * @param <R> the select's result type
      * @return the clause

@@ -5,7 +5,8 @@ import dev.vela.channel.internal.Clause;
 /**
  * One alternative of a {@link Select#select select}: receive from a channel, send to a channel, a
  * timeout, or a default. Made by {@link Receiver#onReceive}, {@link Receiver#onReceiveOrClosed},
- * {@link Sender#onSend}, {@link Select#onTimeout} and {@link Select#onDefault}; immutable.
+ * {@link Sender#onSend}, {@link Select#onTimeout} and {@link Select#onDefault}; immutable, so a clause
+ * may be kept and used in any number of selects, from any thread.
  *
  * <p>A clause may carry a guard ({@link #when(boolean)}), as in CSP's guarded alternatives: a clause
  * whose guard is false takes no part in the select.

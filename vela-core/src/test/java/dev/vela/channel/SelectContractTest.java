@@ -124,6 +124,32 @@ class SelectContractTest {
 
     // ---------------------------------------------------------------- single clauses
 
+    /**
+     * A receive clause is immutable and may be reused: a receiver hands out its first clause again
+     * for the same function (no allocation per select in a loop), a new one for another function,
+     * and a reused clause works in every select it is given to, from any thread.
+     */
+    @AllFlavors
+    void receiveClausesAreReusable(Flavor f) throws Exception {
+        Channel<Integer> ch = f.create();
+        Receiver<Integer> rx = ch.receiver();
+        java.util.function.Function<Integer, String> tag = x -> "r" + x;
+        SelectClause<String> first = rx.onReceive(tag);
+        assertSame(first, rx.onReceive(tag));
+        SelectClause<String> other = rx.onReceive(x -> "o" + x);
+        assertFalse(first == other, "another function, another clause");
+        assertFalse(first.when(false).isEnabled());
+        assertTrue(first.isEnabled(), "a disabled copy leaves the shared clause enabled");
+        for (int v = 1; v <= 3; v++) {
+            Task<Void> s = offer(ch, v);
+            int expected = v;
+            Task<String> t = threads.start("selector-" + v, () -> Select.select(first));
+            assertEquals("r" + expected, t.join());
+            if (s != null) s.join();
+        }
+        assertEquals(0, waiters(ch));
+    }
+
     @AllFlavors
     void onReceiveReadyIsChosen(Flavor f) throws Exception {
         Channel<Integer> ch = f.create();

@@ -9,6 +9,13 @@ import java.util.function.Supplier;
 /** The receiver of a channel: a thin, shareable view over the channel's receive operations. */
 final class ChannelReceiver<T> implements Receiver<T> {
     private final ChannelCore<T> channel;
+    /**
+     * The first {@code onReceive} clause made through this receiver, handed out again while the
+     * function is the same object (a non-capturing lambda or a constant is: a select in a loop then
+     * allocates no clause, as Kotlin's {@code onReceive} property does not). Written once, by a plain
+     * store: a {@link Clause} has only final fields, so any thread that reads the reference sees it whole.
+     */
+    private Clause<?> firstReceiveClause;
 
     ChannelReceiver(ChannelCore<T> channel) {
         this.channel = channel;
@@ -35,8 +42,13 @@ final class ChannelReceiver<T> implements Receiver<T> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <R> SelectClause<R> onReceive(Function<? super T, ? extends R> fn) {
-        return Clause.receive(channel, fn);
+        Clause<?> first = firstReceiveClause;
+        if (first != null && first.onValue == fn) return (SelectClause<R>) first;
+        Clause<R> made = Clause.receive(channel, fn);
+        if (first == null) firstReceiveClause = made;
+        return made;
     }
 
     @Override
