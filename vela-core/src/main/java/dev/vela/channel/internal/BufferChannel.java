@@ -171,7 +171,7 @@ public abstract sealed class BufferChannel<T> extends ChannelCore<T> permits Bou
                     withdraw(senders, w);
                     return r;
                 }
-                Object s = w.await(timed, deadline);
+                Object s = w.await(timed, deadline, senders.isFirst(w));
                 if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
                     withdraw(senders, w);
                     if (s == Waiter.INTERRUPTED) throw interrupted();
@@ -209,7 +209,7 @@ public abstract sealed class BufferChannel<T> extends ChannelCore<T> permits Bou
                     withdraw(senders, w);
                     return true;
                 }
-                Object s = w.await(timed, deadline);
+                Object s = w.await(timed, deadline, senders.isFirst(w));
                 if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
                     withdraw(senders, w);
                     if (s == Waiter.INTERRUPTED) throw interrupted();
@@ -271,7 +271,7 @@ public abstract sealed class BufferChannel<T> extends ChannelCore<T> permits Bou
                     withdraw(receivers, w);
                     return e;
                 }
-                Object s = w.await(timed, deadline);
+                Object s = w.await(timed, deadline, receivers.isFirst(w));
                 if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
                     withdraw(receivers, w);
                     if (s == Waiter.INTERRUPTED) throw interrupted();

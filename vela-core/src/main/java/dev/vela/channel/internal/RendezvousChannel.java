@@ -99,7 +99,7 @@ public final class RendezvousChannel<T> extends ChannelCore<T> {
         } else {
             tellReceiverToRetry();                            // re-check: a receiver that missed us
         }
-        Object s = me.await(timed, deadline);
+        Object s = me.await(timed, deadline, senders.isFirst(me));
         if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
             if (me.cancel()) {
                 senders.remove(me);
@@ -182,7 +182,7 @@ public final class RendezvousChannel<T> extends ChannelCore<T> {
                     continue;                                 // go and take from the sender / see the close
                 }
             }
-            Object s = me.await(timed, deadline);
+            Object s = me.await(timed, deadline, receivers.isFirst(me));
             if (s == Waiter.TIMED_OUT || s == Waiter.INTERRUPTED) {
                 if (me.cancel()) {
                     receivers.remove(me);

@@ -83,6 +83,18 @@ final class WaitQueue {
         return slot != null || waiters.peek() != null;
     }
 
+    /**
+     * Whether {@code w} is next in line (a snapshot): the one waiter of this queue for which a CPU
+     * spin before parking can pay (ADR 0033); one or two reads of lines the takers touch anyway.
+     */
+    boolean isFirst(Waiter w) {
+        if (hasSlot) {
+            Waiter s = slot;
+            if (s != null) return s == w;
+        }
+        return waiters.peek() == w;
+    }
+
     /** Removes and returns the first waiter, or null. */
     Waiter poll() {
         Waiter s = slot;

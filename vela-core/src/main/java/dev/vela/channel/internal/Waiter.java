@@ -35,7 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  * Before it parks, the owner spins on the state. A platform thread pauses on the CPU
  * {@link #SPINS_PLATFORM} times (its park/unpark goes through the OS, and a peer on the other core
  * often answers within a few hundred nanoseconds). A virtual thread first pauses on the CPU up to
- * {@link #CPU_SPINS_VIRTUAL} times, but only while no other virtual thread is queued for a carrier
+ * {@link #CPU_SPINS_VIRTUAL} times, but only if it is next in line in its queue and while no other
+ * virtual thread is queued for a carrier
  * ({@link CarrierLoad}: spinning then holds a carrier nobody else needs, and a peer running on the
  * other carrier usually completes the waiter within that time, as in {@code SynchronousQueue}); then
  * it yields {@link #SPINS_VIRTUAL} times, which lets a peer queued on the same carrier run; then it
@@ -172,8 +173,17 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
      *         still waiting: the caller must {@link #cancel()} it)
      */
     Object await(boolean timed, long deadline) {
+        return await(timed, deadline, true);
+    }
+
+    /**
+     * {@link #await(boolean, long)}, with the CPU spin of a virtual thread allowed only if
+     * {@code mayCpuSpin}: a waiter with others ahead of it in its queue will not be served within a
+     * spin, and should not pay for asking the scheduler whether it may spin.
+     */
+    Object await(boolean timed, long deadline, boolean mayCpuSpin) {
         boolean virtual = Thread.currentThread().isVirtual();
-        if (virtual && CPU_SPINS_VIRTUAL > 0 && CarrierLoad.idle()) {
+        if (virtual && mayCpuSpin && CPU_SPINS_VIRTUAL > 0 && CarrierLoad.idle()) {
             for (int i = 1; i <= CPU_SPINS_VIRTUAL; i++) {       // no one needs this carrier: spin on it
                 Object s = state;
                 if (s != null) return s;
