@@ -50,7 +50,7 @@ final class Architecture {
             "dev.vela.diagnostics", Set.of("dev.vela.channel", "dev.vela.channel.internal", "dev.vela.diagnostics.internal"),
             "dev.vela.channel", Set.of("dev.vela.channel.internal"),
             "dev.vela.channel.internal", Set.of("dev.vela.channel", "dev.vela.diagnostics.internal"),
-            "dev.vela.worker", Set.of("dev.vela.diagnostics.internal"),
+            "dev.vela.worker", Set.of("dev.vela.channel", "dev.vela.diagnostics.internal"),   // the channel API only (ADR 0034)
             "dev.vela.diagnostics.internal", Set.of());
 
     /** The types of the API package that are classes but no algorithm: static entry points and a builder. */

@@ -5,6 +5,7 @@ import dev.vela.diagnostics.internal.WorkerRegistry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -48,7 +49,8 @@ import java.util.concurrent.TimeoutException;
  * FAILED, TIMED_OUT, CANCELLED); the runner, {@link #cancel}, the deadline timer and pool shutdown
  * all race through that CAS and exactly one wins. Deadlines are armed on one shared timer thread
  * ({@link Deadlines}) when the task starts and disarmed when it returns. A worker created by
- * {@link #spawnAll} is a <em>group</em>: it has no thread and is completed by its members' callbacks.
+ * {@link #spawnAll} is a <em>group</em>: it has no thread and is completed by its members' callbacks;
+ * {@link #race} waits on such a group too ({@code WorkerRace}).
  * A pooled worker whose pool is full with {@link WorkerPool.WhenFull#CALLER_RUNS} runs on its
  * submitter's thread instead of its own; the {@code callerGate} states below make sure that the
  * interrupt of a cancel or deadline reaches that thread only while the task runs.
@@ -217,6 +219,61 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
      */
     public static <T> List<T> joinAll(List<? extends Worker<? extends T>> workers) throws InterruptedException {
         return WorkerGroup.joinAll(workers);
+    }
+
+    /**
+     * Runs every task on its own worker ({@code race-<n>-<i>}) and returns the value of the first
+     * to succeed. The others are cancelled (interrupted) and their threads have ended before this
+     * returns, so no task code runs any more; their outcomes are discarded. A task that fails does
+     * not end the race while another may still succeed.
+     *
+     * <pre>{@code
+     * Page p = Worker.race(List.of(() -> fetch(mirrorA), () -> fetch(mirrorB)));
+     * }</pre>
+     *
+     * <p><b>Interruption and timeout.</b> No timeout (give the tasks deadlines, or race them against
+     * a task that sleeps and throws). If the caller is interrupted while waiting, every task is
+     * cancelled and joined, then {@link InterruptedException} is thrown with the flag cleared. The
+     * wait for the losers' threads is not cut short by interruption: a task that ignores interrupts
+     * delays the return (the flag is then set again when a value is returned).
+     *
+     * @param tasks the tasks, at least one, none null
+     * @param <T> the result type
+     * @return the first successful task's value (may be null)
+     * @throws WorkerFailedException if every task failed: the first failure (in completion order),
+     *         named after its worker, with the task's exception as cause and the other tasks'
+     *         exceptions attached as {@linkplain Throwable#getSuppressed() suppressed}
+     * @throws InterruptedException if interrupted while waiting
+     * @throws NullPointerException if {@code tasks} or an element is null (nothing is started then)
+     * @throws IllegalArgumentException if {@code tasks} is empty
+     */
+    public static <T> T race(List<? extends Callable<? extends T>> tasks) throws InterruptedException {
+        return WorkerRace.race(tasks);
+    }
+
+    /**
+     * {@link #race(List)} over an argument list: {@code Worker.race(() -> a(), () -> b())}.
+     *
+     * <p><b>Interruption and timeout.</b> As {@link #race(List)}.
+     *
+     * @param tasks the tasks, at least one, none null
+     * @param <T> the result type
+     * @return the first successful task's value (may be null)
+     * @throws WorkerFailedException if every task failed (see {@link #race(List)})
+     * @throws InterruptedException if interrupted while waiting
+     * @throws NullPointerException if {@code tasks} or an element is null (nothing is started then)
+     * @throws IllegalArgumentException if no task is given
+     */
+    @SafeVarargs
+    public static <T> T race(Callable<? extends T>... tasks) throws InterruptedException {
+        if (tasks == null) {
+            throw new NullPointerException("tasks must not be null");
+        }
+        List<Callable<? extends T>> list = new ArrayList<>(tasks.length);
+        for (Callable<? extends T> t : tasks) {   // a copy (nulls kept for the check), so the array never escapes
+            list.add(t);
+        }
+        return WorkerRace.race(list);
     }
 
     // ------------------------------------------------------------------ accessors

@@ -55,7 +55,8 @@ class WorkerArgumentsTest {
             iae("timeout", () -> pool.awaitTermination(Duration.ofSeconds(-1)));
             npe("task", () -> pool.execute(null));
         }
-        npe("deadline", () -> Scope.open(null));
+        npe("deadline", () -> Scope.open((Duration) null));
+        npe("token", () -> Scope.open((CancellationToken) null));
         iae("deadline", () -> Scope.open(Duration.ofSeconds(-1)));
         try (var scope = Scope.open()) {
             npe("task", () -> scope.spawn((Callable<Integer>) null));
