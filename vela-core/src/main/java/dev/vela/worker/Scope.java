@@ -361,40 +361,33 @@ public final class Scope implements AutoCloseable {
     }
 
     private void expire() {
-        List<Worker<?>> toCancel;
-        CancellationToken own;
-        lock.lock();
-        try {
-            if (cancelling) {
-                return;   // closed, or already cancelling for a failure or the token: that reason stands
-            }
-            deadlineMissed = true;
-            cancelling = true;
-            toCancel = new ArrayList<>(children);
-            own = ownToken;
-        } finally {
-            lock.unlock();
-        }
-        cancelAll(own, toCancel, null, "scope '" + name + "' missed its deadline");
+        startCancelling(true, "scope '" + name + "' missed its deadline");
     }
 
     /** The callback on the token given to {@code open}; runs in the thread that cancels that token. */
     private void cancelledByToken() {
+        startCancelling(false, "scope '" + name + "' was cancelled by token '" + token.name() + "'");
+    }
+
+    /**
+     * The deadline passed ({@code deadline}) or the token was cancelled: records that reason and
+     * cancels everything, unless the scope is already cancelling (closed, or for a failure or the
+     * other reason: that reason stands).
+     */
+    private void startCancelling(boolean deadline, String why) {
         List<Worker<?>> toCancel;
         CancellationToken own;
         lock.lock();
         try {
-            if (cancelling) {
-                return;   // already cancelling (failure, deadline or close): that reason stands
-            }
-            tokenCancelled = true;
+            if (cancelling) return;
+            if (deadline) deadlineMissed = true; else tokenCancelled = true;
             cancelling = true;
             toCancel = new ArrayList<>(children);
             own = ownToken;
         } finally {
             lock.unlock();
         }
-        cancelAll(own, toCancel, null, "scope '" + name + "' was cancelled by token '" + token.name() + "'");
+        cancelAll(own, toCancel, null, why);
     }
 
     /** Cancels the scope's own token (if made), then every child but {@code except}. Never throws. */
