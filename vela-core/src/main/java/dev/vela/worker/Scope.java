@@ -281,19 +281,7 @@ public final class Scope implements AutoCloseable {
             tokenRegistration.close();
         }
         cancelAll(own, snapshot, null, "scope '" + name + "' was closed");
-        boolean interrupted = false;
-        for (Worker<?> c : snapshot) {
-            Thread t = c.thread();
-            while (t != null) {
-                try {
-                    t.join();
-                    t = null;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
+        if (WorkerSupport.joinThreads(snapshot)) {
             Thread.currentThread().interrupt();
         }
     }

@@ -109,19 +109,7 @@ final class WorkerRace<T> {
         for (Worker<T> m : members) {
             m.cancel(true, why);
         }
-        boolean interrupted = false;
-        for (Worker<T> m : members) {
-            Thread t = m.thread();
-            while (t != null) {
-                try {
-                    t.join();
-                    t = null;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        return interrupted;
+        return WorkerSupport.joinThreads(members);
     }
 
     /** The first failure (completion order) with the others' exceptions suppressed, as {@link Scope#join()} does. */

@@ -31,6 +31,28 @@ final class WorkerSupport {
         return task;
     }
 
+    /**
+     * Waits until the thread of every worker has ended (not just its outcome), even if interrupted
+     * meanwhile: after it returns no code of those workers runs ({@link Scope#close}, {@link Worker#race}).
+     *
+     * @return whether the caller was interrupted while waiting (the flag is then clear)
+     */
+    static boolean joinThreads(Iterable<? extends Worker<?>> workers) {
+        boolean interrupted = false;
+        for (Worker<?> w : workers) {
+            Thread t = w.thread();
+            while (t != null) {
+                try {
+                    t.join();
+                    t = null;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        return interrupted;
+    }
+
     /** Adapts a Runnable and remembers it, so shutdownNow can return the user's own object. */
     record RunnableTask(Runnable runnable) implements Callable<Void> {
         @Override

@@ -80,7 +80,8 @@ final class WaitQueue {
 
     /** True if some waiter may be blocked (possibly one that is just giving up). Cheap: one or two reads. */
     boolean hasWaiters() {
-        return slot != null || waiters.peek() != null;
+        // the deque kind never reads the slot: every buffered send asks this
+        return hasSlot && slot != null || waiters.peek() != null;
     }
 
     /**
@@ -97,7 +98,7 @@ final class WaitQueue {
 
     /** Removes and returns the first waiter, or null. */
     Waiter poll() {
-        Waiter s = slot;
+        Waiter s = hasSlot ? slot : null;
         if (s != null && SLOT.compareAndSet(this, s, null)) return s;
         return waiters.poll();                  // lost the slot to another taker: the queue is next in line
     }
