@@ -6,8 +6,9 @@
  *
  * <p>Only those three packages are exported. The machinery behind them lives in packages this module
  * does not export: {@code dev.vela.channel.internal} (the channel flavours, the waiter, the select
- * engine, async operations) and {@code dev.vela.diagnostics.internal} (JFR events and the registries
- * the deadlock watchdog reads). See docs/architecture.md.
+ * engine, async operations), {@code dev.vela.diagnostics.internal} (JFR events and the registries
+ * the deadlock watchdog reads) and {@code dev.vela.time.internal} (the runtime's clock, real or a
+ * test's virtual one); the last two only to the Vela modules that need them. See docs/architecture.md.
  */
 module dev.vela.core {
     requires jdk.jfr;          // flight-recorder events (slow paths only); part of every JDK image
@@ -16,4 +17,9 @@ module dev.vela.core {
     exports dev.vela.worker;
     exports dev.vela.channel;
     exports dev.vela.diagnostics;
+
+    // The runtime's clock, for the modules that wait on time and for dev.vela.test's virtual clock;
+    // the watchdog's registries, for the virtual clock's "everything waits" report (ADR 0037).
+    exports dev.vela.time.internal to dev.vela.actor, dev.vela.pipeline, dev.vela.test;
+    exports dev.vela.diagnostics.internal to dev.vela.test;
 }

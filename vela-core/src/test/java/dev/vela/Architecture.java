@@ -36,6 +36,8 @@ final class Architecture {
     private Architecture() {}
 
     static final String API = "dev.vela.channel";
+    /** The runtime's clock: the bottom layer beside diagnostics.internal, usable by every package. */
+    static final String TIME = "dev.vela.time.internal";
     static final Set<String> EXPORTED = Set.of("dev.vela.worker", "dev.vela.channel", "dev.vela.diagnostics");
 
     /** The classes of the API package that may name internal classes: they create what they return. */
@@ -47,11 +49,12 @@ final class Architecture {
      * package into {@code channel.internal} are checked separately ({@link #apiToInternalViolations}).
      */
     static final Map<String, Set<String>> MAY_USE = Map.of(
-            "dev.vela.diagnostics", Set.of("dev.vela.channel", "dev.vela.channel.internal", "dev.vela.diagnostics.internal"),
-            "dev.vela.channel", Set.of("dev.vela.channel.internal"),
-            "dev.vela.channel.internal", Set.of("dev.vela.channel", "dev.vela.diagnostics.internal"),
-            "dev.vela.worker", Set.of("dev.vela.channel", "dev.vela.diagnostics.internal"),   // the channel API only (ADR 0034)
-            "dev.vela.diagnostics.internal", Set.of());
+            "dev.vela.diagnostics", Set.of("dev.vela.channel", "dev.vela.channel.internal", "dev.vela.diagnostics.internal", TIME),
+            "dev.vela.channel", Set.of("dev.vela.channel.internal", TIME),
+            "dev.vela.channel.internal", Set.of("dev.vela.channel", "dev.vela.diagnostics.internal", TIME),
+            "dev.vela.worker", Set.of("dev.vela.channel", "dev.vela.diagnostics.internal", TIME),   // the channel API only (ADR 0034)
+            "dev.vela.diagnostics.internal", Set.of(),
+            TIME, Set.of());
 
     /** The types of the API package that are classes but no algorithm: static entry points and a builder. */
     static final Set<String> API_CLASSES = Set.of("dev.vela.channel.Select", "dev.vela.channel.Timers",

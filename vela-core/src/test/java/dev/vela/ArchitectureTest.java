@@ -86,7 +86,7 @@ class ArchitectureTest {
     void plantedWorkerToChannelReferenceIsReported() {
         ClassModel planted = plant("dev.vela.worker.Planted", "dev.vela.channel.internal.Waiter", false);
         assertEquals(List.of("dev.vela.worker.Planted -> dev.vela.channel.internal.Waiter"
-                        + " (dev.vela.worker may use only [dev.vela.channel, dev.vela.diagnostics.internal])"),
+                        + " (dev.vela.worker may use only [dev.vela.channel, dev.vela.diagnostics.internal, dev.vela.time.internal])"),
                 Architecture.layerViolations(with(planted)));
     }
 

@@ -3,6 +3,9 @@ package dev.vela.actor;
 import dev.vela.channel.Receiver;
 import dev.vela.channel.Select;
 import dev.vela.channel.SelectClause;
+import dev.vela.channel.Timers;
+import dev.vela.time.internal.Clock;
+import dev.vela.worker.WorkContext;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -39,6 +42,11 @@ import java.util.function.Supplier;
  * backoff, or selecting over channels it {@linkplain #listen listens} to); a system message wakes such
  * a waiting runner by interrupting it, only while it is inside {@link #blocking} (the wake protocol on
  * {@link #waitState}; channel operations promise that an interrupted receive took nothing).
+ *
+ * <p>Context (docs/adr/0036): {@link #deliver} puts a message in the mailbox inside an {@link Envelope}
+ * with the sender's {@link WorkContext} snapshot, only when that snapshot is not empty (with nothing
+ * registered, the tell path allocates nothing more); {@link #process} runs the handler inside it. The
+ * factory and the start hooks run with the spawner's snapshot ({@code spawnContext}).
  *
  * <p>Supervision follows Akka classic and Erlang: a failing actor suspends itself and sends
  * {@code Failed} to its parent; the parent's runner asks its strategy for a directive and sends
@@ -116,6 +124,12 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     private final int id;                      // the generated name's number (unsigned); 0 if named
     private final Supplier<? extends Actor<M>> factory;
     final MailboxQueue<M> mailbox;
+    /**
+     * The spawner's context ({@link WorkContext}), captured on its thread at spawn: the factory and the
+     * start hooks of every instance ({@code preStart}, {@code postRestart}) run with it. The shared empty
+     * snapshot when nothing is registered; otherwise kept (with what it references) for the actor's life.
+     */
+    private final WorkContext.Snapshot spawnContext;
 
     // ---- shared between threads
     private volatile int state = RUNNING;      // IDLE/RUNNING/NOTIFIED/TERMINATED; CAS via STATE. Starts RUNNING: spawn starts the first runner
@@ -148,7 +162,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     /** What most actors never need: restart bookkeeping, death watch, listened channels, the final notice. */
     private static final class Extra<M> {
         Throwable pendingRestart;              // non-null: restart at restartAt with this cause
-        long restartAt;                        // System.nanoTime() deadline of the pending restart
+        long restartAt;                        // Timers.nanoTime() deadline of the pending restart
         HashSet<ActorCell<?>> watchers;        // who watches this actor (lazily created)
         HashSet<ActorCell<?>> watching;        // whom this actor watches (lazily created)
         ArrayList<Terminated> deferredNotices; // death notices that came while suspended
@@ -170,6 +184,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         this.id = id;
         this.factory = factory;
         this.mailbox = mailbox;
+        this.spawnContext = WorkContext.capture();   // on the spawning thread
     }
 
     static ActorCell<Void> guardian(ActorSystem system, Supplier<? extends Actor<Void>> factory) {
@@ -214,7 +229,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
             deadLetter(message, DeadLetter.Reason.RECIPIENT_STOPPED);
             return false;
         }
-        if (!mailbox.offer(message, this)) return false;
+        if (!mailbox.offer(Envelope.wrap(message), this)) return false;   // with the sender's context, if any
         signal();
         return true;
     }
@@ -245,8 +260,9 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         return f;
     }
 
+    /** Publishes a dead letter; {@code message} may be a mailbox item (an {@link Envelope} is unwrapped). */
     void deadLetter(Object message, DeadLetter.Reason reason) {
-        system.deadLetters().publish(message, this, reason);
+        system.deadLetters().publish(Envelope.message(message), this, reason);
     }
 
     @Override
@@ -383,7 +399,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
 
     /** Called only by whoever moved the state to RUNNING from IDLE (or by spawn, for the first run). */
     private void startRunner() {
-        RUNNERS.newThread(this::run).start();
+        Clock.start(RUNNERS.newThread(this::run));      // start(), watched by a test's virtual clock if one is installed
     }
 
     /**
@@ -463,8 +479,11 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
                 started = true;
                 if (!stopRequested) {
                     try {
-                        actor = newInstance();
-                        actor.preStart();
+                        spawnContext.call(() -> {   // the factory and preStart run with the spawner's context
+                            actor = newInstance();
+                            actor.preStart();
+                            return null;
+                        });
                     } catch (Throwable t) {
                         fail(t);
                     }
@@ -504,10 +523,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
             } else if (x != null && x.deferredNotices != null && !x.deferredNotices.isEmpty()) {
                 deliverNotice(x.deferredNotices.removeFirst());
             } else if (x != null && x.listened != null) {
-                M m = nextFromSelect(); // keeps the thread while listening: it blocks in select
+                Object m = nextFromSelect(); // keeps the thread while listening: it blocks in select
                 if (m != null) process(m);
             } else {
-                M m = mailbox.poll();
+                Object m = mailbox.poll();
                 if (m != null) {
                     process(m);
                     if (++inARow == FAIR_BATCH) {
@@ -522,8 +541,8 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         return false;
     }
 
-    @SuppressWarnings("unchecked")
-    private M nextFromSelect() {
+    /** A mailbox item or an adapted value of a listened channel, or null for "nothing to process". */
+    private Object nextFromSelect() {
         ArrayList<Listened<?, M>> listened = x.listened;
         List<SelectClause<?>> clauses = new ArrayList<>(listened.size() + 1);
         clauses.add(mailbox.loopClause(m -> m, () -> WAKE));
@@ -541,16 +560,25 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
             if (listened.isEmpty()) x.listened = null;
             return null;
         }
-        return (M) r;
+        return r;
     }
 
-    private void process(M m) {
+    /** Processes one mailbox item (or listened value): an {@link Envelope} runs with its sender's context. */
+    @SuppressWarnings("unchecked")
+    private void process(Object item) {
         if (stopRequested) {
-            deadLetter(m, DeadLetter.Reason.UNPROCESSED_AT_STOP);
+            deadLetter(item, DeadLetter.Reason.UNPROCESSED_AT_STOP);
             return;
         }
         try {
-            actor.receive(m);
+            if (item instanceof Envelope e) {
+                e.context().call(() -> {
+                    actor.receive((M) e.message());
+                    return null;
+                });
+            } else {
+                actor.receive((M) item);
+            }
         } catch (Throwable t) {
             fail(t);
         }
@@ -573,12 +601,12 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
             });
             return;
         }
-        long left = e.restartAt - System.nanoTime();
+        long left = e.restartAt - Timers.nanoTime();
         if (left <= 0) {
             restart();
         } else {
             blocking(() -> {
-                Thread.sleep(Duration.ofNanos(left));
+                Timers.sleep(Duration.ofNanos(left));     // the runtime's clock: a test's virtual clock too
                 return null;
             });
         }
@@ -626,7 +654,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
                         if (actor == null) { // its creation failed: there is no instance to resume
                             Extra<M> e = x();
                             e.pendingRestart = new IllegalStateException("resumed " + path() + " after its creation failed");
-                            e.restartAt = System.nanoTime();
+                            e.restartAt = Timers.nanoTime();
                         } else {
                             suspended = false;
                             Supervision sv = supervision();
@@ -638,7 +666,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
                     suspended = true;
                     Extra<M> e = x();
                     e.pendingRestart = r.cause;
-                    e.restartAt = System.nanoTime() + r.delayNanos;
+                    e.restartAt = Timers.nanoTime() + r.delayNanos;
                 }
                 case SysMsg.Closed c -> throw new AssertionError("CLOSED is never pushed");
             }
@@ -676,9 +704,12 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         }
         stopChildrenAndWait();
         try {
-            actor = newInstance();
-            suspended = false;
-            actor.postRestart(cause);
+            spawnContext.call(() -> {   // as at the first start: the spawner's context
+                actor = newInstance();
+                suspended = false;
+                actor.postRestart(cause);
+                return null;
+            });
         } catch (Throwable t) {
             fail(t);
         }
@@ -701,7 +732,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         terminated = true;
         stopRequested = true;
         mailbox.close();
-        for (M m; (m = mailbox.poll()) != null; ) deadLetter(m, DeadLetter.Reason.UNPROCESSED_AT_STOP);
+        for (Object m; (m = mailbox.poll()) != null; ) deadLetter(m, DeadLetter.Reason.UNPROCESSED_AT_STOP);
         stopChildrenAndWait();
         if (actor != null) {
             try {

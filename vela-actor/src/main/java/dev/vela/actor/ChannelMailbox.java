@@ -23,9 +23,10 @@ import java.util.function.Supplier;
 sealed class ChannelMailbox<M> extends MailboxQueue<M> permits ChannelMailbox.Bounded {
     // Memory: one field (the channel keeps its own sender and receiver handles and its capacity);
     // the unbounded mailbox, the default, is this class itself, the bounded one adds its policy.
-    final Channel<M> ch;
+    /** Final; holds items (messages or {@link Envelope}s, see {@link MailboxQueue}). */
+    final Channel<Object> ch;
 
-    private ChannelMailbox(Channel<M> ch) {
+    private ChannelMailbox(Channel<Object> ch) {
         this.ch = ch;
     }
 
@@ -35,7 +36,7 @@ sealed class ChannelMailbox<M> extends MailboxQueue<M> permits ChannelMailbox.Bo
     }
 
     @Override
-    boolean offer(M message, ActorCell<M> owner) {
+    boolean offer(Object message, ActorCell<M> owner) {
         try {
             if (ch.sender().trySend(message)) return true;
             owner.deadLetter(message, DeadLetter.Reason.RECIPIENT_STOPPED); // unreachable: unbounded never full
@@ -56,8 +57,8 @@ sealed class ChannelMailbox<M> extends MailboxQueue<M> permits ChannelMailbox.Bo
         }
 
         @Override
-        boolean offer(M message, ActorCell<M> owner) {
-            Sender<M> tx = ch.sender();
+        boolean offer(Object message, ActorCell<M> owner) {
+            Sender<Object> tx = ch.sender();
             try {
                 switch (overflow) {
                     case BLOCK -> {
@@ -77,7 +78,7 @@ sealed class ChannelMailbox<M> extends MailboxQueue<M> permits ChannelMailbox.Bo
                     }
                     case DROP_OLDEST -> {
                         while (!tx.trySend(message)) {
-                            M oldest = ch.receiver().tryReceive();
+                            Object oldest = ch.receiver().tryReceive();
                             if (oldest != null) owner.deadLetter(oldest, DeadLetter.Reason.DROPPED_OLDEST);
                         }
                         return true;
@@ -97,7 +98,7 @@ sealed class ChannelMailbox<M> extends MailboxQueue<M> permits ChannelMailbox.Bo
     }
 
     @Override
-    final M poll() {
+    final Object poll() {
         try {
             return ch.receiver().tryReceive();
         } catch (ChannelClosedException drained) {
@@ -106,13 +107,13 @@ sealed class ChannelMailbox<M> extends MailboxQueue<M> permits ChannelMailbox.Bo
     }
 
     @Override
-    <R> SelectClause<R> loopClause(Function<? super M, ? extends R> fn, Supplier<? extends R> wake) {
+    <R> SelectClause<R> loopClause(Function<Object, ? extends R> fn, Supplier<? extends R> wake) {
         return ch.receiver().onReceiveOrClosed(fn, wake);
     }
 
     @Override
     <R> SelectClause<R> userClause(Function<? super M, ? extends R> fn) {
-        return ch.receiver().onReceive(fn);
+        return ch.receiver().onReceive(item -> Envelope.apply(item, fn));
     }
 
     @Override

@@ -13,6 +13,11 @@ import java.util.function.Supplier;
  * accepted before is still returned by {@link #poll} until the mailbox is drained. That is what lets
  * the stopping actor count every unprocessed message as a dead letter.
  *
+ * <p>A mailbox holds <em>items</em>: a message, or an {@link Envelope} of a message and its sender's
+ * context (only when that context was not empty). {@link #offer} and {@link #poll} move items; the
+ * actor's cell unwraps them, and dead letters are published through {@link ActorCell#deadLetter},
+ * which unwraps too. A priority mailbox orders items by their messages.
+ *
  * @param <M> the message type
  */
 abstract sealed class MailboxQueue<M> permits ChannelMailbox, PriorityMailbox {
@@ -23,18 +28,18 @@ abstract sealed class MailboxQueue<M> permits ChannelMailbox, PriorityMailbox {
      * @return {@code true} if the message is in the mailbox
      * @throws MailboxFullException for {@code FAIL} when full (after counting the dead letter)
      */
-    abstract boolean offer(M message, ActorCell<M> owner);
+    abstract boolean offer(Object item, ActorCell<M> owner);
 
-    /** The next message, or {@code null} if none now (or closed and drained). Never blocks. */
-    abstract M poll();
+    /** The next item, or {@code null} if none now (or closed and drained). Never blocks. */
+    abstract Object poll();
 
     /**
-     * A clause for the actor's own loop: yields {@code fn(message)}, or {@code wake.get()} when the loop
+     * A clause for the actor's own loop: yields {@code fn(item)}, or {@code wake.get()} when the loop
      * should just poll again (a priority wake-up, or the mailbox was closed).
      */
-    abstract <R> SelectClause<R> loopClause(Function<? super M, ? extends R> fn, Supplier<? extends R> wake);
+    abstract <R> SelectClause<R> loopClause(Function<Object, ? extends R> fn, Supplier<? extends R> wake);
 
-    /** A clause for user code ({@link ActorContext#onMessage}). */
+    /** A clause for user code ({@link ActorContext#onMessage}): {@code fn} gets the message, run with its sender's context. */
     abstract <R> SelectClause<R> userClause(Function<? super M, ? extends R> fn);
 
     /** Stops accepting messages; idempotent. */

@@ -25,28 +25,30 @@ import java.util.function.Supplier;
  * @param <M> the message type
  */
 final class PriorityMailbox<M> extends MailboxQueue<M> {
-    private record Entry<M>(M message, long seq) {}
+    /** A mailbox item (a message or an {@link Envelope}) and its arrival number. */
+    private record Entry(Object item, long seq) {}
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final PriorityQueue<Entry<M>> heap; // guarded by lock
+    private final PriorityQueue<Entry> heap;    // guarded by lock
     private long seq;                           // guarded by lock; strictly increasing arrival number
     private boolean closed;                     // guarded by lock; once true, offer refuses
     private final Channel<Boolean> wake = Channel.bounded(1); // at most one pending token
 
     PriorityMailbox(Comparator<? super M> comparator) {
-        Comparator<Entry<M>> byMessage = (a, b) -> comparator.compare(a.message(), b.message());
+        @SuppressWarnings("unchecked")
+        Comparator<Entry> byMessage = (a, b) -> comparator.compare((M) Envelope.message(a.item()), (M) Envelope.message(b.item()));
         this.heap = new PriorityQueue<>(byMessage.thenComparingLong(Entry::seq));
     }
 
     @Override
-    boolean offer(M message, ActorCell<M> owner) {
+    boolean offer(Object message, ActorCell<M> owner) {
         lock.lock();
         try {
             if (closed) {
                 owner.deadLetter(message, DeadLetter.Reason.RECIPIENT_STOPPED);
                 return false;
             }
-            heap.add(new Entry<>(message, seq++));
+            heap.add(new Entry(message, seq++));
         } finally {
             lock.unlock();
         }
@@ -59,18 +61,18 @@ final class PriorityMailbox<M> extends MailboxQueue<M> {
     }
 
     @Override
-    M poll() {
+    Object poll() {
         lock.lock();
         try {
-            Entry<M> e = heap.poll();
-            return e == null ? null : e.message();
+            Entry e = heap.poll();
+            return e == null ? null : e.item();
         } finally {
             lock.unlock();
         }
     }
 
     @Override
-    <R> SelectClause<R> loopClause(Function<? super M, ? extends R> fn, Supplier<? extends R> wakeUp) {
+    <R> SelectClause<R> loopClause(Function<Object, ? extends R> fn, Supplier<? extends R> wakeUp) {
         return wake.receiver().onReceiveOrClosed(token -> wakeUp.get(), wakeUp);
     }
 

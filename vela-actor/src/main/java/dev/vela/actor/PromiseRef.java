@@ -1,5 +1,7 @@
 package dev.vela.actor;
 
+import dev.vela.time.internal.Clock;
+import dev.vela.time.internal.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +43,7 @@ final class PromiseRef<R> extends CompletableFuture<R> implements ActorRef<R> {
 
     private final ActorSystem system;
     private final ActorRef<?> target;   // for names in messages only
-    private volatile ScheduledFuture<?> timer; // set once, right after construction
+    private volatile Clock.Timer timer;        // set once, right after construction
 
     private PromiseRef(ActorSystem system, ActorRef<?> target) {
         this.system = system;
@@ -63,9 +65,16 @@ final class PromiseRef<R> extends CompletableFuture<R> implements ActorRef<R> {
             return reply;
         }
         long nanos = saturatedNanos(timeout);
-        reply.timer = Timer.EXECUTOR.schedule(() -> reply.completeExceptionally(new AskTimeoutException(
-                "ask to " + target.path() + " got no reply within " + timeout)), nanos, TimeUnit.NANOSECONDS);
-        if (reply.isDone()) reply.timer.cancel(false); // replied before the timer was set
+        Runnable expire = () -> reply.completeExceptionally(new AskTimeoutException(
+                "ask to " + target.path() + " got no reply within " + timeout));
+        TimeSource virtual = Clock.virtual();              // a test's virtual clock, if installed, times the ask
+        if (virtual != null) {
+            reply.timer = virtual.schedule(expire, nanos, 0);
+        } else {
+            ScheduledFuture<?> f = Timer.EXECUTOR.schedule(expire, nanos, TimeUnit.NANOSECONDS);
+            reply.timer = () -> f.cancel(false);
+        }
+        if (reply.isDone()) reply.timer.cancel();      // replied before the timer was set
         return reply;
     }
 
@@ -73,7 +82,7 @@ final class PromiseRef<R> extends CompletableFuture<R> implements ActorRef<R> {
         try {
             return d.toNanos();
         } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
+            return Long.MAX_VALUE / 4;                 // far enough, and no overflow on a virtual clock's scale
         }
     }
 
@@ -91,8 +100,8 @@ final class PromiseRef<R> extends CompletableFuture<R> implements ActorRef<R> {
     public void tell(R message) {
         Objects.requireNonNull(message, "message");
         if (complete(message)) {
-            ScheduledFuture<?> t = timer;
-            if (t != null) t.cancel(false);
+            Clock.Timer t = timer;
+            if (t != null) t.cancel();
         } else {
             system.deadLetters().publish(message, this, DeadLetter.Reason.LATE_REPLY);
         }

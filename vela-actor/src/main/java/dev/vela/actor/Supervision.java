@@ -1,5 +1,6 @@
 package dev.vela.actor;
 
+import dev.vela.channel.Timers;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +29,7 @@ import java.util.List;
 final class Supervision {
     private final ActorCell<?> owner;
     private LinkedHashMap<Object, ActorCell<?>> children;   // guarded by owner; siblingKey -> live child, spawn order
-    private HashMap<ActorCell<?>, ArrayDeque<Long>> restarts; // owner thread; nanoTime of restarts in the window
+    private HashMap<ActorCell<?>, ArrayDeque<Long>> restarts; // owner thread; Timers.nanoTime() of restarts in the window
     private HashSet<ActorCell<?>> escalated;                  // owner thread; children suspended by an ESCALATE
 
     Supervision(ActorCell<?> owner) {
@@ -83,7 +84,7 @@ final class Supervision {
     private void restart(ActorCell<?> child, Throwable cause, SupervisorStrategy strategy, List<ActorCell<?>> affected) {
         if (restarts == null) restarts = new HashMap<>();
         ArrayDeque<Long> times = restarts.computeIfAbsent(child, c -> new ArrayDeque<>());
-        long now = System.nanoTime();
+        long now = Timers.nanoTime();                // the runtime's clock: a test's virtual clock too
         long windowNanos = strategy.window().toNanos();
         while (!times.isEmpty() && now - times.peekFirst() > windowNanos) times.removeFirst();
         int before = times.size();
@@ -97,7 +98,7 @@ final class Supervision {
             return;
         }
         times.addLast(now);
-        long delay = strategy.backoff().delay(before).toNanos();
+        long delay = strategy.backoff().delay(before + 1).toNanos();   // attempt 1 = the first restart in the window
         for (ActorCell<?> c : affected) c.pushSys(new SysMsg.Restart(cause, delay));
     }
 

@@ -1,5 +1,6 @@
 package dev.vela.actor;
 
+import dev.vela.worker.Backoff;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
@@ -7,7 +8,8 @@ import java.util.function.Function;
 /**
  * How a parent handles the failure of one of its children: which children a directive applies to
  * ({@link Kind}), which {@link Directive} a failure gets (the decider), how many restarts are allowed
- * in a window (the restart intensity) and how long to wait before each restart ({@link Backoff}).
+ * in a window (the restart intensity) and how long to wait before each restart (a
+ * {@link Backoff} — the same schedule type as {@link dev.vela.worker.Retry}'s).
  * Immutable; the {@code with...} methods return copies.
  *
  * <pre>{@code
@@ -118,10 +120,14 @@ public final class SupervisorStrategy {
     }
 
     /**
-     * Sets the backoff before each restart.
+     * Sets the backoff before each restart: the {@code n}-th restart of a child within the window
+     * ({@code n = 1} for the first) waits {@code backoff.delay(n)}, jitter included. While a child
+     * waits for its restart it processes no message; its mailbox keeps filling (under its overflow
+     * policy) and a stop ends the wait at once.
      *
      * @param backoff the backoff, not null
      * @return a copy with this backoff
+     * @throws NullPointerException if {@code backoff} is null
      */
     public SupervisorStrategy withBackoff(Backoff backoff) {
         Objects.requireNonNull(backoff, "backoff");
@@ -172,7 +178,7 @@ public final class SupervisorStrategy {
     }
 
     /**
-     * The backoff before each restart.
+     * The backoff before each restart ({@link Backoff#none()} unless set).
      *
      * @return the backoff
      */

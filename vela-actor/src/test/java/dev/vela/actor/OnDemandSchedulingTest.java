@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.channel.Channel;
+import dev.vela.worker.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -213,7 +214,7 @@ class OnDemandSchedulingTest extends ActorTestBase {
         assertEquals("idle stopped", events.next());
         // a child waiting out a long restart backoff is suspended on its thread: the stop must still wake it
         ActorSystem s = ActorSystem.create("backoff", SupervisorStrategy.oneForOne()
-                .withBackoff(Backoff.constant(Duration.ofMinutes(5))));
+                .withBackoff(Backoff.fixed(Duration.ofMinutes(5))));
         try {
             ActorRef<String> failing = s.spawn("failing", Actor.<String>of((ctx, m) -> {
                 throw new IllegalStateException("boom");

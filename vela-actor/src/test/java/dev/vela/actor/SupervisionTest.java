@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.worker.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -241,8 +242,20 @@ class SupervisionTest extends ActorTestBase {
     }
 
     @Test
+    void theFirstRestartInTheWindowWaitsTheDelayOfAttemptOne() throws Exception {
+        // delay(1) = 10 ms, delay(2) = 100 s: an off-by-one would make the first restart miss the probe's 10 s
+        Backoff b = Backoff.exponential(Duration.ofMillis(10), Duration.ofMinutes(10)).withFactor(10_000);
+        var kids = parentWith("p", SupervisorStrategy.oneForOne().withBackoff(b), "first");
+        ActorRef<String> w = kids.get(0);
+        long start = System.nanoTime();
+        w.tell("ise");
+        expect("first:preRestart(first broken)", "first:postRestart(first broken)", "first:start");
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(10) - 2_000_000, "waited delay(1)");
+    }
+
+    @Test
     void aStopDuringBackoffEndsTheWaitAtOnce() throws Exception {
-        var kids = parentWith("p", SupervisorStrategy.oneForOne().withBackoff(Backoff.constant(Duration.ofSeconds(30))), "slow");
+        var kids = parentWith("p", SupervisorStrategy.oneForOne().withBackoff(Backoff.fixed(Duration.ofSeconds(30))), "slow");
         ActorRef<String> w = kids.get(0);
         w.tell("ise");
         w.tell("queued");

@@ -2,9 +2,9 @@ package dev.vela.channel;
 
 import dev.vela.channel.internal.ChannelCore;
 import dev.vela.channel.internal.TimerScheduler;
+import dev.vela.time.internal.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -19,6 +19,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  *
  * All timers share one daemon scheduler thread ({@code internal.TimerScheduler}); a timer costs a small channel and a scheduled task.
+ *
+ * <h2>Real or virtual time</h2>
+ * Timers, {@link #sleep}, {@link #nanoTime()} and {@link #now()} follow the runtime's clock: real time,
+ * unless a test installed a virtual clock ({@code dev.vela.test.VirtualClock}), as every timed operation
+ * of Vela does (timed send and receive, select timeouts, worker and scope deadlines, actor restarts and
+ * asks, pipeline throttles). Code that should run under a virtual clock sleeps with {@link #sleep} and
+ * reads the time with {@link #nanoTime()} or {@link #now()}, not with {@link Thread#sleep} or
+ * {@link System#nanoTime()}, which always follow the real clock.
  */
 public final class Timers {
     private Timers() {}
@@ -38,7 +46,7 @@ public final class Timers {
         Sender<Instant> tx = ch.sender();
         TimerScheduler.schedule(() -> {
             if (!ch.isClosed()) {
-                tx.trySend(Instant.now());
+                tx.trySend(now());
                 tx.close();
             }
         }, nanos);
@@ -59,21 +67,62 @@ public final class Timers {
         if (nanos == 0) throw new IllegalArgumentException("tick period must be positive: " + period);
         Channel<Instant> ch = Channel.bounded(1);
         Sender<Instant> tx = ch.sender();
-        AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+        AtomicReference<Clock.Timer> task = new AtomicReference<>();
         Runnable tick = () -> {
             if (ch.isClosed()) {
-                ScheduledFuture<?> t = task.get();
-                if (t != null) t.cancel(false);
+                Clock.Timer t = task.get();
+                if (t != null) t.cancel();
                 return;
             }
             try {
-                tx.trySend(Instant.now());
+                tx.trySend(now());
             } catch (ChannelClosedException closedMeanwhile) {
                 // the receiver closed it between our check and the send: stop on the next tick
             }
         };
         task.set(TimerScheduler.scheduleAtFixedRate(tick, nanos));
         return ch.receiver();
+    }
+
+    /**
+     * Sleeps for {@code duration} on the runtime's clock: real time, or virtual time while a test's
+     * virtual clock is installed (then the sleep ends when that clock has moved past it). Use it
+     * instead of {@link Thread#sleep} in code that tests run under a virtual clock.
+     *
+     * <p><b>Interruption and timeout.</b> Interruption ends the sleep with
+     * {@link InterruptedException} (flag cleared), as {@link Thread#sleep} does; a zero duration returns
+     * at once (after checking the interrupt flag).
+     *
+     * @param duration how long, not negative
+     * @throws InterruptedException     if the thread is interrupted before or while sleeping
+     * @throws NullPointerException     if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
+     */
+    public static void sleep(Duration duration) throws InterruptedException {
+        if (duration == null) throw new NullPointerException("duration must not be null");
+        if (duration.isNegative()) throw new IllegalArgumentException("sleep duration must not be negative: " + duration);
+        Clock.sleep(ChannelCore.toNanos(duration));
+    }
+
+    /**
+     * The runtime's monotonic clock, like {@link System#nanoTime()}: for measuring elapsed time, with
+     * the same scale and origin as {@code System.nanoTime()}, but virtual while a test's virtual clock
+     * is installed.
+     *
+     * @return the current value in nanoseconds (only differences are meaningful)
+     */
+    public static long nanoTime() {
+        return Clock.nanoTime();
+    }
+
+    /**
+     * The current instant: {@link Instant#now()}, or the virtual clock's instant while a test's
+     * virtual clock is installed. The values timers deliver come from here.
+     *
+     * @return the current instant
+     */
+    public static Instant now() {
+        return Clock.instant();
     }
 
     /**

@@ -1,19 +1,15 @@
 package dev.vela.diagnostics;
 
 import dev.vela.channel.ChannelDeadlockException;
-import dev.vela.channel.Receiver;
-import dev.vela.channel.Select;
 import dev.vela.channel.internal.ChannelCore;
 import dev.vela.channel.internal.TimerScheduler;
+import dev.vela.diagnostics.internal.BlockedReport;
 import dev.vela.diagnostics.internal.ParkedOperations.Entry;
 import dev.vela.diagnostics.internal.ParkedOperations.Parked;
 import dev.vela.diagnostics.internal.ParkedOperations;
 import dev.vela.diagnostics.internal.WorkerRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -65,13 +61,6 @@ public final class DeadlockWatchdog implements AutoCloseable {
     /** Running watchdogs; guarded by the class lock. */
     private static int running;
 
-    /**
-     * Frames left out of a report: the channel machinery between the user's call and the park (every
-     * class of the internal channel package, and the API's entry points that call into it).
-     */
-    private static final String INTERNAL_PACKAGE = ChannelCore.class.getPackageName() + ".";
-    private static final java.util.Set<String> INTERNAL = java.util.Set.of(Select.class.getName(), Receiver.class.getName());
-
     private final long periodNanos;
     private final Action action;
     private final Consumer<String> reporter;
@@ -112,7 +101,7 @@ public final class DeadlockWatchdog implements AutoCloseable {
         DeadlockWatchdog w = new DeadlockWatchdog(period, action, reporter);
         synchronized (DeadlockWatchdog.class) {
             running++;
-            ParkedOperations.active = true;
+            ParkedOperations.retain();
             WorkerRegistry.tracking = true;
         }
         w.thread.start();
@@ -135,10 +124,9 @@ public final class DeadlockWatchdog implements AutoCloseable {
         closed = true;
         thread.interrupt();
         synchronized (DeadlockWatchdog.class) {
+            ParkedOperations.release();
             if (--running == 0) {
-                ParkedOperations.active = false;
                 WorkerRegistry.tracking = false;
-                ParkedOperations.clear();
             }
         }
     }
@@ -193,28 +181,15 @@ public final class DeadlockWatchdog implements AutoCloseable {
     }
 
     private static String report(Map<Thread, Parked> parked) {
-        StringBuilder sb = new StringBuilder("vela: all ").append(parked.size())
-                .append(parked.size() == 1 ? " worker is" : " workers are")
-                .append(" asleep on channels - deadlock!\n");
-        List<Map.Entry<Thread, Parked>> entries = new ArrayList<>(parked.entrySet());
-        entries.sort(Comparator.comparing(e -> e.getKey().getName()));
+        String headline = "vela: all " + parked.size() + (parked.size() == 1 ? " worker is" : " workers are")
+                + " asleep on channels - deadlock!";
+        Map<Thread, String> waits = new HashMap<>();
         long now = System.nanoTime();
-        for (var e : entries) {
-            Thread t = e.getKey();
-            Parked w = e.getValue();
-            Entry p = ParkedOperations.parkedNow(t);
+        for (var e : parked.entrySet()) {
+            Entry p = ParkedOperations.parkedNow(e.getKey());
             long ms = p == null ? 0 : (now - p.sinceNanos()) / 1_000_000;
-            sb.append("\nworker \"").append(t.getName()).append("\" [").append(w.parkedOperation());
-            if (w.parkedOn() != null) sb.append(" on ").append(w.parkedOn());
-            sb.append(", ").append(ms).append(" ms]:\n");
-            int shown = 0;
-            for (StackTraceElement f : t.getStackTrace()) {
-                String c = f.getClassName();
-                if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith(INTERNAL_PACKAGE) || INTERNAL.contains(c)) continue;
-                sb.append("    at ").append(f).append('\n');
-                if (++shown == 6) break;
-            }
+            waits.put(e.getKey(), BlockedReport.describe(e.getValue()) + ", " + ms + " ms");
         }
-        return sb.toString();
+        return BlockedReport.format(headline, waits);
     }
 }

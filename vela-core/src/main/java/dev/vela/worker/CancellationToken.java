@@ -1,5 +1,6 @@
 package dev.vela.worker;
 
+import dev.vela.time.internal.Clock;
 import dev.vela.channel.Channel;
 import dev.vela.channel.SelectClause;
 import java.lang.invoke.MethodHandles;
@@ -339,17 +340,17 @@ public final class CancellationToken {
         // which every park loop tolerates.
         Registration reg = onCancel(() -> LockSupport.unpark(me));
         try {
-            final long deadline = timed ? System.nanoTime() + nanos : 0L;
+            final long deadline = timed ? Clock.nanoTime() + nanos : 0L;
             while (!cancelled) {
                 if (Thread.interrupted()) {
                     throw interruptedWaiting();
                 }
                 if (timed) {
-                    long left = deadline - System.nanoTime();
+                    long left = deadline - Clock.nanoTime();
                     if (left <= 0L) {
                         return false;
                     }
-                    LockSupport.parkNanos(this, left);
+                    Clock.parkUntil(this, deadline, left);
                 } else {
                     LockSupport.park(this);
                 }

@@ -1,5 +1,7 @@
 package dev.vela.worker;
 
+import dev.vela.time.internal.Clock;
+import dev.vela.time.internal.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -30,10 +32,16 @@ final class Deadlines {
         }
     }
 
-    /** Runs {@code action} on a fresh virtual thread after {@code nanos}; cancel the result to disarm. */
-    static Future<?> schedule(Runnable action, long nanos) {
-        return Holder.TIMER.schedule(() -> Thread.ofVirtual().name("vela-deadline").start(action),
-                nanos, TimeUnit.NANOSECONDS);
+    /**
+     * Runs {@code action} on a fresh virtual thread after {@code nanos} on the runtime's clock (a test's
+     * virtual clock, if one is installed, moves it instead of the timer thread); cancel the result to disarm.
+     */
+    static Clock.Timer schedule(Runnable action, long nanos) {
+        Runnable fire = () -> Clock.start(Thread.ofVirtual().name("vela-deadline").unstarted(action));
+        TimeSource v = Clock.virtual();
+        if (v != null) return v.schedule(fire, nanos, 0);
+        Future<?> f = Holder.TIMER.schedule(fire, nanos, TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
     }
 
     /** Duration to nanoseconds, saturating instead of overflowing. */

@@ -1,5 +1,6 @@
 package dev.vela.worker;
 
+import dev.vela.time.internal.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class Scope implements AutoCloseable {
     /** Final; null when the scope has no deadline. */
     private final Duration deadline;
     /** Final; the armed deadline timer, or null. */
-    private final Future<?> timer;
+    private final Clock.Timer timer;
     /** Final; the token given to {@code open}, or null. */
     private final CancellationToken token;
     /** Final; this scope's callback on {@code token}, closed by {@code close}; null without a token. */
@@ -275,7 +276,7 @@ public final class Scope implements AutoCloseable {
             lock.unlock();
         }
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
         if (tokenRegistration != null) {
             tokenRegistration.close();

@@ -2,6 +2,7 @@ package dev.vela.worker;
 
 import dev.vela.diagnostics.internal.WorkerEvents;
 import dev.vela.diagnostics.internal.WorkerRegistry;
+import dev.vela.time.internal.Clock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -44,6 +45,10 @@ import java.util.concurrent.TimeoutException;
  * completes as timed out <em>at that moment</em>: joiners wake within milliseconds even if the task
  * ignores the interrupt, and whatever the task returns later is discarded (see docs/adr/0002).
  *
+ * <p><b>Context.</b> The task runs with the scoped-value bindings and carrier contexts registered with
+ * {@link WorkContext} that the spawning code had when it called {@code spawn} (or {@link Scope#spawn},
+ * {@link WorkerPool#spawn}, {@link #race}); see docs/adr/0036.
+ *
  * <h2>Implementation overview</h2>
  * The outcome is decided by one CAS in {@link WorkerCore} (states NEW, RUNNING, COMPLETING, SUCCESS,
  * FAILED, TIMED_OUT, CANCELLED); the runner, {@link #cancel}, the deadline timer and pool shutdown
@@ -66,6 +71,12 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
     private final Duration deadline;
     /** Final; the pool that throttles this worker, or null. */
     private final WorkerPool pool;
+    /**
+     * Final; the context of the thread that created this worker (spawn, scope spawn, pool submit, race),
+     * applied around the task on whatever thread runs it; {@code Snapshot.EMPTY} for a group and whenever
+     * nothing is registered with {@link WorkContext}.
+     */
+    private final WorkContext.Snapshot context;
     /**
      * Volatile; set once, just before the thread starts; null for a group or a never-started pooled
      * worker. For a task run in its submitter's thread: that thread while the task runs, null after.
@@ -95,12 +106,19 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
         }
     }
 
+    /** A worker that runs with the context of the calling thread (captured here, on it). */
     Worker(String name, Callable<? extends T> task, Duration deadline, WorkerPool pool) {
+        this(name, task, deadline, pool, task == null ? WorkContext.Snapshot.EMPTY : WorkContext.capture());
+    }
+
+    /** A worker that runs with {@code context} (one capture shared by several workers: race, spawnAll). */
+    Worker(String name, Callable<? extends T> task, Duration deadline, WorkerPool pool, WorkContext.Snapshot context) {
         super(task == null ? RUNNING : NEW);
         this.name = name;
         this.task = task;
         this.deadline = deadline;
         this.pool = pool;
+        this.context = context;
     }
 
     // ------------------------------------------------------------------ spawning
@@ -522,7 +540,7 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
     final void startThread() {
         Thread t = Thread.ofVirtual().name(name).unstarted(() -> runBody(false));
         thread = t;
-        t.start();
+        Clock.start(t);                                  // t.start(), seen by a virtual clock if one is installed
     }
 
     /** The worker's thread, or null if it never got one. */
@@ -622,7 +640,7 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
             }
             return;
         }
-        Future<?> timer = deadline == null ? null : Deadlines.schedule(this::expire, Deadlines.toNanos(deadline));
+        Clock.Timer timer = deadline == null ? null : Deadlines.schedule(this::expire, Deadlines.toNanos(deadline));
         Object value;
         int outcome;
         boolean tracked = !inCaller && WorkerRegistry.tracking;   // deadlock watchdog on (rare)
@@ -630,7 +648,7 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
             WorkerRegistry.started(Thread.currentThread(), deadline != null);
         }
         try {
-            value = task.call();
+            value = context.call(task);   // the spawner's context around the task (WorkContext)
             outcome = SUCCESS;
         } catch (Throwable e) {
             value = e;
@@ -642,7 +660,7 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
         }
         try {
             if (timer != null) {
-                timer.cancel(false);
+                timer.cancel();
             }
             if (pool != null && !inCaller) {
                 pool.releaseSlot(this); // before publishing: activeCount() is 0 once join() returned

@@ -1,5 +1,6 @@
 package dev.vela.worker;
 
+import dev.vela.time.internal.Clock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -189,7 +190,7 @@ abstract class WorkerCore {
         if (s > COMPLETING) {
             return s;
         }
-        final long deadline = timed ? System.nanoTime() + nanos : 0L;
+        final long deadline = timed ? Clock.nanoTime() + nanos : 0L;
         Node node = null;
         boolean queued = false;
         for (;;) {
@@ -212,12 +213,12 @@ abstract class WorkerCore {
             } else if (!queued) {
                 queued = push(node); // false only once DONE: the next loop sees the terminal state
             } else if (timed) {
-                long left = deadline - System.nanoTime();
+                long left = deadline - Clock.nanoTime();
                 if (left <= 0L) {
                     removeWaiter(node);
                     return state;
                 }
-                LockSupport.parkNanos(this, left);
+                Clock.parkUntil(this, deadline, left);
             } else {
                 LockSupport.park(this);
             }

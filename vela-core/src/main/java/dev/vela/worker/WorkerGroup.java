@@ -84,9 +84,12 @@ final class WorkerGroup<T> {
                 throw new NullPointerException("tasks[" + i + "] must not be null");
             }
         }
+        WorkContext.Snapshot context = WorkContext.capture();   // once, before any member starts: a throwing carrier starts none
         List<Worker<? extends T>> ws = new ArrayList<>(tasks.size());
         for (Callable<? extends T> task : tasks) {
-            ws.add(Worker.spawn(task));
+            Worker<T> w = new Worker<>(WorkerSupport.nextName("worker"), task, null, null, context);
+            w.startThread();
+            ws.add(w);
         }
         return new WorkerGroup<T>(WorkerSupport.nextName("all"), ws).group;
     }

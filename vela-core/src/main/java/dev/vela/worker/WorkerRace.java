@@ -57,9 +57,10 @@ final class WorkerRace<T> {
                 throw new NullPointerException("tasks[" + i + "] must not be null");
             }
         }
+        WorkContext.Snapshot context = WorkContext.capture();   // once, before any member starts: a throwing carrier starts none
         WorkerRace<T> r = new WorkerRace<>(WorkerSupport.nextName("race"), tasks.size());
         for (int i = 0; i < tasks.size(); i++) {
-            Worker<T> w = new Worker<>(r.name + "-" + i, tasks.get(i), null, null);
+            Worker<T> w = new Worker<>(r.name + "-" + i, tasks.get(i), null, null, context);
             r.members.add(w);
             w.onDone(() -> r.memberDone(w));
             w.startThread();

@@ -9,5 +9,9 @@
  * deadline), {@link dev.vela.worker.WorkerCancelledException} (cancelled), and the checked
  * {@link java.util.concurrent.TimeoutException} from {@code join(Duration)} (the caller stopped
  * waiting; the worker runs on). See {@code docs/workers.md}.
+ *
+ * <p>{@link dev.vela.worker.WorkContext} carries registered {@link java.lang.ScopedValue} bindings and
+ * {@link dev.vela.worker.ContextCarrier} contexts (an MDC, a tracing span) from the code that spawns,
+ * submits or tells to the thread that runs the work.
  */
 package dev.vela.worker;

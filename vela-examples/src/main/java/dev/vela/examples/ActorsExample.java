@@ -3,8 +3,8 @@ package dev.vela.examples;
 import dev.vela.actor.Actor;
 import dev.vela.actor.ActorRef;
 import dev.vela.actor.ActorSystem;
-import dev.vela.actor.Backoff;
 import dev.vela.actor.SupervisorStrategy;
+import dev.vela.worker.Backoff;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 

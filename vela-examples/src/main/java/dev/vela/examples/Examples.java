@@ -39,6 +39,7 @@ public final class Examples {
         m.put("pipeline", PipelineExample::main);
         m.put("pipelines", PipelinesExample::main);
         m.put("actors", ActorsExample::main);
+        m.put("testing", TestingExample::main);
         return m;
     }
 

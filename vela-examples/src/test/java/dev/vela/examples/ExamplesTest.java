@@ -24,21 +24,24 @@ import org.junit.jupiter.api.Timeout;
 class ExamplesTest {
 
     /** Lines each example must print (a subset, in order). */
-    private static final Map<String, List<String>> EXPECTED = Map.of(
-            "workers", List.of("answer -> 42", "spawnAll -> [1, 4, 9]", "failed: ", "forty-two", "timed out: ", "slow"),
-            "pool", List.of("results: [1, 4, 9, 16, 25, 36, 49, 64, 81, 100, 121, 144]", "(limit 3)"),
-            "scope", List.of("ada has 3 orders", "scope failed: ", "database down", "sibling 'slow' is now CANCELLED"),
-            "channels", List.of("received 6 messages; channel closed: true"),
-            "timeouts", List.of("trySend a: true", "trySend b (full): false", "send c within 20 ms: false",
+    private static final Map<String, List<String>> EXPECTED = Map.ofEntries(
+            Map.entry("workers", List.of("answer -> 42", "spawnAll -> [1, 4, 9]", "failed: ", "forty-two", "timed out: ", "slow")),
+            Map.entry("pool", List.of("results: [1, 4, 9, 16, 25, 36, 49, 64, 81, 100, 121, 144]", "(limit 3)")),
+            Map.entry("scope", List.of("ada has 3 orders", "scope failed: ", "database down", "sibling 'slow' is now CANCELLED")),
+            Map.entry("channels", List.of("received 6 messages; channel closed: true")),
+            Map.entry("timeouts", List.of("trySend a: true", "trySend b (full): false", "send c within 20 ms: false",
                     "receive: a", "tryReceive on empty: null", "receive within 20 ms: null",
-                    "still buffered: last words", "then: closed, cause = disk full"),
-            "rendezvous", List.of("pong 1", "pong 2", "pong 3", "rallies: 3"),
-            "select", List.of("selected [alert: storm warning, news: rain tomorrow]", "nothing within 20 ms",
-                    "async got: sunny", "permit delivered: built after the reservation"),
-            "pipeline", List.of("sum of squares 1..50 = 42925"),
-            "pipelines", List.of("sum of squares 1..50 = 42925", "merged 12 elements, sum = 660",
-                    "failed: bad element 1; workers left: 0"),
-            "actors", List.of("count = 55", "restarted after: boom", "after restart = 1", "dead letters: 1"));
+                    "still buffered: last words", "then: closed, cause = disk full")),
+            Map.entry("rendezvous", List.of("pong 1", "pong 2", "pong 3", "rallies: 3")),
+            Map.entry("select", List.of("selected [alert: storm warning, news: rain tomorrow]", "nothing within 20 ms",
+                    "async got: sunny", "permit delivered: built after the reservation")),
+            Map.entry("pipeline", List.of("sum of squares 1..50 = 42925")),
+            Map.entry("pipelines", List.of("sum of squares 1..50 = 42925", "merged 12 elements, sum = 660",
+                    "failed: bad element 1; workers left: 0")),
+            Map.entry("actors", List.of("count = 55", "restarted after: boom", "after restart = 1", "dead letters: 1")),
+            Map.entry("testing", List.of("price 42 after attempts at [+0 ms, +100 ms, +300 ms, +700 ms]",
+                    "beat 1 at 2000-01-01T00:00:01Z", "beat 2 at 2000-01-01T00:00:02Z", "beat 3 at 2000-01-01T00:00:03Z",
+                    "quiet until +3999 ms")));
 
     static synchronized String run(Examples.Program p) throws Exception {
         PrintStream old = System.out;
@@ -97,8 +100,14 @@ class ExamplesTest {
         // On the class path (surefire) the module is unnamed; read the compiled descriptor instead.
         var finder = java.lang.module.ModuleFinder.of(Path.of("..", "vela-core", "target", "classes"));
         var ref = finder.find("dev.vela.core").orElseThrow(() -> new AssertionError("no module dev.vela.core"));
-        var exported = ref.descriptor().exports().stream().map(java.lang.module.ModuleDescriptor.Exports::source).sorted().toList();
+        var exported = ref.descriptor().exports().stream().filter(e -> !e.isQualified())
+                .map(java.lang.module.ModuleDescriptor.Exports::source).sorted().toList();
         assertEquals(List.of("dev.vela.channel", "dev.vela.diagnostics", "dev.vela.worker"), exported);
+        var qualified = ref.descriptor().exports().stream().filter(java.lang.module.ModuleDescriptor.Exports::isQualified)
+                .map(e -> e.source() + " to " + new java.util.TreeSet<>(e.targets())).sorted().toList();
+        assertEquals(List.of("dev.vela.diagnostics.internal to [dev.vela.test]",
+                        "dev.vela.time.internal to [dev.vela.actor, dev.vela.pipeline, dev.vela.test]"), qualified,
+                "the machinery is exported only to Vela's own modules that need it (ADR 0037)");
         var required = ref.descriptor().requires().stream().map(java.lang.module.ModuleDescriptor.Requires::name).sorted().toList();
         assertEquals(List.of("java.base", "jdk.jfr", "jdk.management"), required,
                 "core must depend on JDK modules only (java.base; jdk.jfr for flight-recorder events; jdk.management"

@@ -105,9 +105,9 @@ final class Stages {
                 Object v;
                 if (group.isEmpty()) {
                     if ((v = receive(ins[0])) == null) return null;
-                    deadline = System.nanoTime() + waitNanos;
+                    deadline = Timers.nanoTime() + waitNanos;
                 } else {
-                    long left = deadline - System.nanoTime();
+                    long left = deadline - Timers.nanoTime();
                     try {
                         v = left <= 0 ? null : ins[0].receive(Duration.ofNanos(left));
                     } catch (ChannelClosedException e) {
@@ -130,12 +130,12 @@ final class Stages {
         long gap = Math.max(1, per.toNanos() / n);
         return (ins, outs) -> {
             Object v;
-            long next = System.nanoTime();
+            long next = Timers.nanoTime();
             while ((v = receive(ins[0])) != null) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) Thread.sleep(Duration.ofNanos(wait));
+                long wait = next - Timers.nanoTime();
+                if (wait > 0) Timers.sleep(Duration.ofNanos(wait));
                 if (!outs[0].emit(v)) break;
-                next = Math.max(next, System.nanoTime() - gap) + gap;
+                next = Math.max(next, Timers.nanoTime() - gap) + gap;
             }
             return null;
         };

@@ -1,5 +1,6 @@
 package dev.vela.channel.internal;
 
+import dev.vela.time.internal.Clock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
@@ -99,6 +100,22 @@ final class AsyncOp<T> extends CompletableFuture<T> {
     }
 
     /**
+     * Runs {@code task} as {@link #resumeElsewhere()} would have it, then lets the current thread
+     * resume async operations inline again (a virtual clock runs timer tasks on the thread that
+     * moves it, which is not a timer thread).
+     */
+    static void resumingElsewhere(Runnable task) {
+        Trampoline t = Trampoline.CURRENT.get();
+        boolean was = t.inline;
+        t.inline = false;
+        try {
+            task.run();
+        } finally {
+            t.inline = was;
+        }
+    }
+
+    /**
      * Per-thread queue of resumptions (confined to its thread: plain fields). {@code depth > 0}
      * while the thread is inside {@link #run}; nested wake-ups are queued, not run recursively.
      */
@@ -112,7 +129,7 @@ final class AsyncOp<T> extends CompletableFuture<T> {
         static void run(AsyncOp<?> op) {
             Trampoline t = CURRENT.get();
             if (!t.inline) {
-                Thread.ofVirtual().name("vela-async").start(op::resume);
+                Clock.start(Thread.ofVirtual().name("vela-async").unstarted(op::resume));
                 return;
             }
             if (t.running) {

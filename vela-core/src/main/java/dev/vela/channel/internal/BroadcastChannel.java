@@ -1,5 +1,6 @@
 package dev.vela.channel.internal;
 
+import dev.vela.time.internal.Clock;
 import dev.vela.channel.Broadcast;
 import dev.vela.channel.BroadcastSender;
 import dev.vela.channel.ChannelClosedException;
@@ -209,7 +210,7 @@ public final class BroadcastChannel<T> implements Broadcast<T> {
     private boolean sendAfterRoom(BoundedChannel<Object>[] now, T value, boolean forever, long deadline)
             throws InterruptedException {
         for (BoundedChannel<Object> s : now) {
-            long left = forever ? ChannelCore.FOREVER_NANOS : Math.max(0, deadline - System.nanoTime());
+            long left = forever ? ChannelCore.FOREVER_NANOS : Math.max(0, deadline - Clock.nanoTime());
             if (!s.awaitRoom(left)) return false;
         }
         for (BoundedChannel<Object> s : now) {

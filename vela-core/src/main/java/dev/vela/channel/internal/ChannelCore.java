@@ -1,5 +1,6 @@
 package dev.vela.channel.internal;
 
+import dev.vela.time.internal.Clock;
 import dev.vela.channel.Channel;
 import dev.vela.channel.ChannelClosedException;
 import dev.vela.channel.ChannelDeadlockException;
@@ -317,6 +318,6 @@ public abstract sealed class ChannelCore<T> implements Channel<T> permits Buffer
 
     /** A deadline for a timed wait, or 0 when {@code nanos} means "forever". */
     static long deadline(long nanos) {
-        return nanos >= FOREVER_NANOS ? 0L : System.nanoTime() + nanos;
+        return nanos >= FOREVER_NANOS ? 0L : Clock.nanoTime() + nanos;
     }
 }

@@ -1,5 +1,6 @@
 package dev.vela.channel.internal;
 
+import dev.vela.time.internal.Clock;
 import dev.vela.channel.Permit;
 import dev.vela.diagnostics.internal.ChannelEvents;
 
@@ -199,7 +200,7 @@ public final class RendezvousChannel<T> extends ChannelCore<T> {
                 return (T) served;
             }
             if (s == Waiter.RETRY || s == Waiter.CLOSED) {
-                if (timed && deadline - System.nanoTime() <= 0) {
+                if (timed && deadline - Clock.nanoTime() <= 0) {
                     if (s == Waiter.RETRY) tellReceiverToRetry();
                     return null;
                 }

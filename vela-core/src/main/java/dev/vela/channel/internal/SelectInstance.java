@@ -1,5 +1,6 @@
 package dev.vela.channel.internal;
 
+import dev.vela.time.internal.Clock;
 import dev.vela.channel.ChannelClosedException;
 import dev.vela.channel.SelectClause;
 import java.util.concurrent.ThreadLocalRandom;
@@ -109,7 +110,7 @@ public final class SelectInstance extends Waiter {
             }
         }
         boolean timed = timeout != null && timeout.timeoutNanos < ChannelCore.FOREVER_NANOS;
-        long deadline = timed ? System.nanoTime() + timeout.timeoutNanos : 0;
+        long deadline = timed ? Clock.nanoTime() + timeout.timeoutNanos : 0;
         Fired unused = null;                                         // a wake-up we hold but may not use
         int spins = otherwise == null ? Waiter.spins() : 0;         // the shared spin policy (ADR 0007)
 
@@ -142,7 +143,7 @@ public final class SelectInstance extends Waiter {
                     return commit(clause(cs, k), r);
                 }
             }
-            if (otherwise != null || (timed && deadline - System.nanoTime() <= 0)) {
+            if (otherwise != null || (timed && deadline - Clock.nanoTime() <= 0)) {
                 passOn(unused, cs, -1);
                 return (otherwise != null ? otherwise : timeout).onOther.get();
             }

@@ -1,5 +1,7 @@
 package dev.vela.channel.internal;
 
+import dev.vela.time.internal.Clock;
+import dev.vela.time.internal.TimeSource;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -7,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one daemon platform thread behind every {@code Timers} timer (internal): created on first use,
- * cancelled tasks removed at once. Its thread never runs an async receiver's stages
+ * cancelled tasks removed at once. While a test's virtual clock is installed, timers are that clock's
+ * tasks instead, run by whoever moves it (still never running an async receiver's stages inline). Its thread never runs an async receiver's stages
  * ({@link AsyncOp#resumeElsewhere()}, ADR 0013).
  */
 public final class TimerScheduler {
@@ -38,7 +41,7 @@ public final class TimerScheduler {
      * @return {@code true} if a timer task is queued
      */
     public static boolean pending() {
-        return started && !Scheduler.INSTANCE.getQueue().isEmpty();
+        return started && !Scheduler.INSTANCE.getQueue().isEmpty() || Clock.virtualTimersPending();
     }
 
     /**
@@ -46,10 +49,13 @@ public final class TimerScheduler {
      *
      * @param task  what to run on the timer thread (short, never blocking)
      * @param nanos the delay in nanoseconds
-     * @return the scheduled task
+     * @return the scheduled task's handle
      */
-    public static ScheduledFuture<?> schedule(Runnable task, long nanos) {
-        return Scheduler.INSTANCE.schedule(task, nanos, TimeUnit.NANOSECONDS);
+    public static Clock.Timer schedule(Runnable task, long nanos) {
+        TimeSource v = Clock.virtual();
+        if (v != null) return v.schedule(() -> AsyncOp.resumingElsewhere(task), nanos, 0);
+        ScheduledFuture<?> f = Scheduler.INSTANCE.schedule(task, nanos, TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
     }
 
     /**
@@ -59,7 +65,10 @@ public final class TimerScheduler {
      * @param nanos the period in nanoseconds, positive
      * @return the scheduled task; cancel it to stop
      */
-    public static ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long nanos) {
-        return Scheduler.INSTANCE.scheduleAtFixedRate(task, nanos, nanos, TimeUnit.NANOSECONDS);
+    public static Clock.Timer scheduleAtFixedRate(Runnable task, long nanos) {
+        TimeSource v = Clock.virtual();
+        if (v != null) return v.schedule(() -> AsyncOp.resumingElsewhere(task), nanos, nanos);
+        ScheduledFuture<?> f = Scheduler.INSTANCE.scheduleAtFixedRate(task, nanos, nanos, TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
     }
 }

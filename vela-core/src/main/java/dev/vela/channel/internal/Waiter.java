@@ -1,5 +1,6 @@
 package dev.vela.channel.internal;
 
+import dev.vela.time.internal.Clock;
 import dev.vela.diagnostics.internal.ParkedOperations;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -168,7 +169,7 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
     /**
      * Spins, then parks, until completed, interrupted, or past {@code deadline}. The owner only.
      *
-     * @param deadline a {@link System#nanoTime()} instant, used only if {@code timed}
+     * @param deadline a {@link Clock#nanoTime()} instant, used only if {@code timed}
      * @return the completion state, or {@link #TIMED_OUT} / {@link #INTERRUPTED} (the waiter is then
      *         still waiting: the caller must {@link #cancel()} it)
      */
@@ -214,9 +215,9 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
             if (s != null) return s;
             if (Thread.interrupted()) return INTERRUPTED;
             if (timed) {
-                long remaining = deadline - System.nanoTime();
+                long remaining = deadline - Clock.nanoTime();
                 if (remaining <= 0) return TIMED_OUT;
-                LockSupport.parkNanos(this, remaining);
+                Clock.parkUntil(this, deadline, remaining);
             } else {
                 LockSupport.park(this);
             }

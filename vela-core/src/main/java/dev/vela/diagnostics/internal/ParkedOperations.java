@@ -2,6 +2,7 @@ package dev.vela.diagnostics.internal;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The blocked channel operations, for the deadlock watchdog of {@code dev.vela.diagnostics}
@@ -57,8 +58,13 @@ public final class ParkedOperations {
      */
     public record Entry(Parked op, boolean timed, long sinceNanos) {}
 
-    /** Whether any watchdog runs (volatile; read by channel waiters on the slow path only). */
+    /** Whether anyone reads the records: a watchdog or a virtual clock (volatile; read by channel waiters on the slow path only). */
     public static volatile boolean active;
+    /** Guarded by the class lock: how many readers retain the records ({@link #active} iff {@code > 0}). */
+    private static int readers;
+    /** Changes to the records since the start (parks and unparks), for a virtual clock that waits for
+     * nothing to change; counted only while {@link #active}. */
+    private static final AtomicLong CHANGES = new AtomicLong();
     /** Threads parked in a channel operation right now, while {@link #active}. */
     private static final Map<Thread, Entry> PARKED = new ConcurrentHashMap<>();
     /** Reports for threads whose operation the watchdog fails; consumed by {@link #takeVerdict()}. */
@@ -73,6 +79,7 @@ public final class ParkedOperations {
     public static void parking(Parked p, boolean timed) {
         Thread t = p.parkedThread();
         if (t != null) PARKED.put(t, new Entry(p, timed, System.nanoTime()));
+        CHANGES.incrementAndGet();
     }
 
     /**
@@ -83,6 +90,30 @@ public final class ParkedOperations {
     public static void unparked(Parked p) {
         Thread t = p.parkedThread();
         if (t != null) PARKED.computeIfPresent(t, (k, e) -> e.op() == p ? null : e);
+        CHANGES.incrementAndGet();
+    }
+
+    /**
+     * How many times a thread parked or unparked in a channel operation while records were kept.
+     *
+     * @return a counter that only grows
+     */
+    public static long changes() {
+        return CHANGES.get();
+    }
+
+    /** Starts keeping records (a watchdog or a virtual clock starts reading them); pair with {@link #release()}. */
+    public static synchronized void retain() {
+        readers++;
+        active = true;
+    }
+
+    /** Stops keeping records once the last reader is gone; forgets them then. */
+    public static synchronized void release() {
+        if (readers > 0 && --readers == 0) {
+            active = false;
+            PARKED.clear();
+        }
     }
 
     /**
@@ -93,11 +124,6 @@ public final class ParkedOperations {
      */
     public static Entry parkedNow(Thread t) {
         return PARKED.get(t);
-    }
-
-    /** Forgets every record (when the last watchdog stops). */
-    public static void clear() {
-        PARKED.clear();
     }
 
     /**
