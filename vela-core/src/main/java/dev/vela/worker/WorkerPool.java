@@ -1,5 +1,6 @@
 package dev.vela.worker;
 
+import dev.vela.time.internal.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -597,7 +598,7 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
         shutdown();
         while (!isTerminated()) {
             try {
-                awaitNanos(TimeUnit.DAYS.toNanos(1));
+                awaitTerminated();
             } catch (InterruptedException e) {
                 if (!interrupted) {
                     shutdownNow();
@@ -708,7 +709,7 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
                     if (maxWait == null) {
                         me.await();
                     } else {
-                        nanos = me.awaitNanos(nanos);
+                        nanos = Clock.awaitNanos(lock, me, nanos);   // the runtime's clock: a test's virtual clock too
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -820,6 +821,18 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
         }
     }
 
+    /** Waits, untimed, until terminated (an untimed wait lets a test's virtual clock move meanwhile). */
+    private void awaitTerminated() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (runState != RunState.TERMINATED) {
+                terminated.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private boolean awaitNanos(long nanos) throws InterruptedException {
         lock.lockInterruptibly();
         try {
@@ -827,7 +840,7 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
                 if (nanos <= 0L) {
                     return false;
                 }
-                nanos = terminated.awaitNanos(nanos);
+                nanos = Clock.awaitNanos(lock, terminated, nanos);
             }
             return true;
         } finally {

@@ -335,6 +335,10 @@ class SelectContractTest {
         if (s != null) s.join();
     }
 
+    /**
+     * On the real clock with a short timeout and a lower bound only; the exact instant is checked on the
+     * virtual clock in vela-test's {@code dev.vela.test.channel.ChannelTimeoutsVirtualTimeTest}.
+     */
     @AllFlavors
     void onTimeoutFiresAfterRoughlyTheTimeoutAndNothingMoves(Flavor f) throws Exception {
         Channel<Integer> a = f.create(), b = f.create();
@@ -343,10 +347,10 @@ class SelectContractTest {
         List<SelectClause<String>> cs = new ArrayList<>();
         cs.add(a.receiver().onReceive(x -> "recv"));
         if (f.isFinite()) cs.add(b.sender().onSend(99, () -> "sent"));
-        cs.add(Select.onTimeout(Duration.ofMillis(150), () -> "timeout"));
+        cs.add(Select.onTimeout(Duration.ofMillis(20), () -> "timeout"));
         assertEquals("timeout", Select.select(cs));
         long ms = millisSince(t0);
-        assertTrue(ms >= 150 && ms < 5_000, "timeout after " + ms + " ms");
+        assertTrue(ms >= 20, "timeout after " + ms + " ms: before its timeout");
         assertNull(a.receiver().tryReceive());
         assertEquals(full, drain(b));
         assertEquals(0, waiters(a) + waiters(b));

@@ -424,12 +424,17 @@ class CancellationTokenTest {
 
     // ------------------------------------------------------------------ await
 
+    /**
+     * The real-clock smoke test of a timed await (a lower bound only); exact instants, and awaits ended
+     * by a cancel at a given instant, are checked on the virtual clock in vela-test's
+     * {@code dev.vela.test.worker.CancellationTokenVirtualTimeTest}.
+     */
     @Test
     void awaitWithATimeoutReturnsFalseWhenNotCancelledAndUnregisters() throws Exception {
         var token = CancellationToken.create();
         long t0 = System.nanoTime();
-        assertFalse(token.await(Duration.ofMillis(100)));
-        assertTrue(millisSince(t0) >= 100, "returned after " + millisSince(t0) + " ms");
+        assertFalse(token.await(Duration.ofMillis(20)));
+        assertTrue(millisSince(t0) >= 20, "returned after " + millisSince(t0) + " ms");
         assertFalse(token.await(Duration.ZERO));
         assertEquals(0, token.registeredCount());
     }

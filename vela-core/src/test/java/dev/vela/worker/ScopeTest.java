@@ -171,6 +171,11 @@ class ScopeTest {
         assertTrue(innerInterrupted.await(1, TimeUnit.SECONDS));
     }
 
+    /**
+     * The one real-clock smoke test of a scope deadline, with generous bounds; its exact instants (and
+     * the token, a disarmed deadline, a stubborn child at close) are checked on the virtual clock in
+     * vela-test's {@code dev.vela.test.worker.ScopeDeadlineVirtualTimeTest}.
+     */
     @Test
     void scopeDeadlineCancelsChildrenAndJoinThrowsTimeout() {
         long t0 = System.nanoTime();
@@ -182,7 +187,7 @@ class ScopeTest {
             var quick = scope.spawn("quick", () -> 2);
             WorkerTimeoutException e = assertThrows(WorkerTimeoutException.class, scope::join);
             long ms = millisSince(t0);
-            assertTrue(ms >= 95 && ms < 1_100, "scope deadline of 100 ms took " + ms + " ms");
+            assertTrue(ms >= 100 && ms < 5_000, "scope deadline of 100 ms took " + ms + " ms");
             assertTrue(e.getMessage().contains("deadline"), e.getMessage());
             assertTrue(e.getMessage().contains("scope"), e.getMessage());
             assertEquals(Future.State.CANCELLED, slow.state());

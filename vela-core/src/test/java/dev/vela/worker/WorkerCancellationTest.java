@@ -166,6 +166,11 @@ class WorkerCancellationTest {
         assertFalse(running.getFirst().cancel(), "cancel after shutdownNow is a harmless no-op");
     }
 
+    /**
+     * Also the real-clock smoke test of a timed join, with generous bounds; the exact instant at which a
+     * timed join gives up is checked on the virtual clock in vela-test's
+     * {@code dev.vela.test.worker.WorkerDeadlineVirtualTimeTest}.
+     */
     @Test
     void joinTimeoutIsNotCancellation() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
@@ -176,7 +181,7 @@ class WorkerCancellationTest {
         long t0 = System.nanoTime();
         TimeoutException e = assertThrows(TimeoutException.class, () -> w.join(Duration.ofMillis(50)));
         long ms = millisSince(t0);
-        assertTrue(ms >= 45 && ms < 1_000, "join(50 ms) took " + ms + " ms");
+        assertTrue(ms >= 50 && ms < 5_000, "join(50 ms) took " + ms + " ms");
         assertTrue(e.getMessage().contains("patient"), e.getMessage());
         assertEquals(Future.State.RUNNING, w.state(), "the worker keeps running");
         assertThrows(TimeoutException.class, () -> w.get(10, TimeUnit.MILLISECONDS));

@@ -154,7 +154,7 @@ public final class VirtualClock implements AutoCloseable {
         try {
             while (t.isAlive()) {
                 Map<Thread, String> waiting = Quiescence.await(timeline, PATIENCE, t);
-                if (waiting == null) break;                          // the body ended
+                if (waiting == null || !t.isAlive()) break;          // the body ended (maybe during the looks)
                 if (!timeline.fireNext(Long.MAX_VALUE)) {
                     String report = report(waiting);
                     if (deadlock == null) deadlock = report;

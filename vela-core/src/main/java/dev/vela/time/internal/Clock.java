@@ -152,6 +152,39 @@ public final class Clock {
     }
 
     /**
+     * {@link java.util.concurrent.locks.Condition#awaitNanos} on this clock. With a virtual clock the
+     * wait is untimed, and a task of the clock signals {@code condition} (under {@code lock}) at the
+     * deadline: a condition wait does not return on a bare unpark.
+     *
+     * @param lock      the lock {@code condition} belongs to, held by the caller
+     * @param condition the condition
+     * @param nanos     how long at most
+     * @return an estimate of the time left, as {@code awaitNanos} returns it (≤ 0: the time ran out)
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public static long awaitNanos(java.util.concurrent.locks.Lock lock, java.util.concurrent.locks.Condition condition,
+                                  long nanos) throws InterruptedException {
+        TimeSource v = virtual;
+        if (v == null) return condition.awaitNanos(nanos);
+        if (nanos <= 0) return nanos;
+        long deadline = v.nanoTime() + nanos;
+        Timer timer = v.schedule(() -> {
+            lock.lock();
+            try {
+                condition.signalAll();                      // the waiters re-check their state: spurious is fine
+            } finally {
+                lock.unlock();
+            }
+        }, nanos, 0);
+        try {
+            condition.await();
+        } finally {
+            timer.cancel();
+        }
+        return deadline - v.nanoTime();
+    }
+
+    /**
      * Whether a virtual clock has a task scheduled.
      *
      * @return {@code true} if a virtual clock is installed and a task of its is pending
