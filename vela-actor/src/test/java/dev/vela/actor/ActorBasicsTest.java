@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.channel.Timers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,27 +88,61 @@ class ActorBasicsTest extends ActorTestBase {
 
     @Test
     void askTimesOutWhenNoReplyComes() throws Exception {
+        inVirtualTime(clock -> {
+            ActorRef<CounterMsg> silent = system.spawn("silent", Actor.<CounterMsg>of((ctx, m) -> { }));
+            CompletableFuture<Long> f = silent.ask(Get::new, Duration.ofSeconds(2));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> await(f));
+            assertEquals(Duration.ofSeconds(2), clock.elapsed(), "the ask fails exactly at its timeout");
+            assertInstanceOf(AskTimeoutException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("silent"), e.getCause().getMessage());
+            assertEquals(0, clock.pendingTimers(), "no timer left behind");
+        });
+    }
+
+    @Test
+    void anAskAnsweredJustBeforeItsTimeoutSucceedsAndCancelsItsTimer() throws Exception {
+        inVirtualTime(clock -> {
+            ActorRef<Get> late = system.spawn("just-in-time", Actor.<Get>of((ctx, g) -> {
+                Timers.sleep(Duration.ofMillis(1999));
+                g.replyTo().tell(7L);
+            }));
+            assertEquals(7L, await(late.ask(Get::new, Duration.ofSeconds(2))));
+            assertEquals(Duration.ofMillis(1999), clock.elapsed());
+            // the replying tell completes the future first and cancels the timer after: let it finish
+            // (waitingReport returns once every other watched thread waits), then no timer is left
+            clock.waitingReport();
+            assertEquals(0, clock.pendingTimers(), "the reply cancelled the ask's timer");
+            assertEquals(Duration.ofMillis(1999), clock.elapsed());
+        });
+    }
+
+    @Test
+    void realClockAskTimesOut() throws Exception {   // the ask timer on the real clock: smoke test, generous bounds
         ActorRef<CounterMsg> silent = system.spawn("silent", Actor.<CounterMsg>of((ctx, m) -> { }));
         long start = System.nanoTime();
         CompletableFuture<Long> f = silent.ask(Get::new, Duration.ofMillis(100));
         ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertInstanceOf(AskTimeoutException.class, e.getCause());
-        assertTrue(e.getCause().getMessage().contains("silent"), e.getCause().getMessage());
         assertTrue(ms >= 90, "timed out too early: " + ms + " ms");
     }
 
     @Test
     void lateReplyIsADeadLetter() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        ActorRef<Get> slow = system.spawn("slow", Actor.<Get>of((ctx, g) -> {
-            release.await(10, TimeUnit.SECONDS);
-            g.replyTo().tell(7L);
-        }));
-        CompletableFuture<Long> f = slow.ask(Get::new, Duration.ofMillis(50));
-        assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
-        release.countDown();
-        eventually("late reply counted", () -> system.deadLetters().count(DeadLetter.Reason.LATE_REPLY) == 1);
+        inVirtualTime(clock -> {
+            Probe<Duration> replied = new Probe<>();
+            ActorRef<Get> slow = system.spawn("slow", Actor.<Get>of((ctx, g) -> {
+                Timers.sleep(Duration.ofSeconds(1));
+                g.replyTo().tell(7L);                        // the dead letter is counted inside this tell
+                replied.add(clock.elapsed());
+            }));
+            CompletableFuture<Long> f = slow.ask(Get::new, Duration.ofMillis(50));
+            assertInstanceOf(AskTimeoutException.class, assertThrows(ExecutionException.class, () -> await(f)).getCause());
+            assertEquals(Duration.ofMillis(50), clock.elapsed());
+            assertEquals(0, system.deadLetters().count(DeadLetter.Reason.LATE_REPLY));
+            assertEquals(Duration.ofSeconds(1), replied.next());
+            assertEquals(1, system.deadLetters().count(DeadLetter.Reason.LATE_REPLY));
+        });
     }
 
     @Test

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.channel.Channel;
 import dev.vela.channel.Select;
+import dev.vela.channel.Timers;
+import dev.vela.test.VirtualClock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,26 +69,53 @@ class SelectAndListenTest extends ActorTestBase {
 
     @Test
     void aHandlerCanSelectOverItsMailboxWithATimeout() throws Exception {
-        Probe<String> out = new Probe<>();
-        ActorRef<String> a = system.spawn("selective", () -> new Actor<String>() {
-            @Override
-            protected void receive(String m) throws InterruptedException {
-                if (!m.equals("wait")) {
-                    out.add("plain " + m);
-                    return;
+        inVirtualTime(clock -> {
+            Probe<String> out = new Probe<>();
+            ActorRef<String> a = system.spawn("selective", () -> new Actor<String>() {
+                @Override
+                protected void receive(String m) throws InterruptedException {
+                    if (!m.equals("wait")) {
+                        out.add("plain " + m);
+                        return;
+                    }
+                    String r = Select.select(context().onMessage(x -> "got " + x),
+                            Select.onTimeout(Duration.ofMillis(50), () -> "timeout"));
+                    out.add(r + " at +" + clock.elapsed().toMillis() + " ms");
                 }
-                String r = Select.select(context().onMessage(x -> "got " + x),
-                        Select.onTimeout(Duration.ofMillis(50), () -> "timeout"));
-                out.add(r);
-            }
+            });
+            a.tell("wait");
+            assertEquals("timeout at +50 ms", out.next());
+            a.tell("wait");
+            a.tell("next");
+            a.tell("plain");
+            assertEquals("got next at +50 ms", out.next());
+            assertEquals("plain plain", out.next());
         });
-        a.tell("wait");
-        assertEquals("timeout", out.next());
-        a.tell("wait");
-        a.tell("next");
-        a.tell("plain");
-        assertEquals("got next", out.next());
-        assertEquals("plain plain", out.next());
+    }
+
+    @Test
+    void aListenedTickerIsHandledOncePerPeriodAtItsInstant() throws Exception {
+        inVirtualTime(clock -> {
+            Probe<List<Instant>> handled = new Probe<>();      // [the tick's instant, the instant it was handled]
+            system.spawn("ticking", () -> new Actor<Instant>() {
+                @Override
+                protected void preStart() {
+                    context().listen(Timers.tick(Duration.ofSeconds(1)), t -> t);
+                }
+
+                @Override
+                protected void receive(Instant tick) {
+                    handled.add(List.of(tick, Timers.now()));
+                }
+            });
+            for (int i = 1; i <= 3; i++) {
+                Instant at = VirtualClock.DEFAULT_START.plusSeconds(i);
+                assertEquals(List.of(at, at), handled.next());
+            }
+            handled.expectNothing(Duration.ofMillis(999));   // the 4th tick is due at +4 s, not before
+            assertEquals(Duration.ofMillis(3999), clock.elapsed());
+            assertEquals(List.of(VirtualClock.DEFAULT_START.plusSeconds(4), VirtualClock.DEFAULT_START.plusSeconds(4)), handled.next());
+        });
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.channel.Timers;
+import dev.vela.test.VirtualClock;
 import dev.vela.worker.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,7 +116,12 @@ class SupervisionTest extends ActorTestBase {
     }
 
     private void expect(String... expected) throws InterruptedException {
-        for (String e : expected) assertEquals(e, events.next());
+        expectWithin(Probe.WAIT, expected);
+    }
+
+    /** For virtual time, where a wait of minutes takes no real time. */
+    private void expectWithin(Duration max, String... expected) throws InterruptedException {
+        for (String e : expected) assertEquals(e, events.next(max));
     }
 
     @Test
@@ -213,60 +220,123 @@ class SupervisionTest extends ActorTestBase {
         }
     }
 
+    // ---- restart window and backoff, in virtual time: exact instants (real-clock smoke tests below)
+
     @Test
     void restartsOutsideTheWindowDoNotCount() throws Exception {
-        var kids = parentWith("p", SupervisorStrategy.oneForOne().withMaxRestarts(1, Duration.ofMillis(150)), "win");
-        ActorRef<String> w = kids.get(0);
-        for (int i = 0; i < 3; i++) {
+        inVirtualTime(clock -> {
+            var kids = parentWith("p", SupervisorStrategy.oneForOne().withMaxRestarts(1, ms(150)), "win");
+            ActorRef<String> w = kids.get(0);
+            for (int i = 0; i < 3; i++) {
+                w.tell("ise");
+                expect("win:preRestart(win broken)", "win:postRestart(win broken)", "win:start");
+                assertEquals(ms(200L * i), clock.elapsed(), "restart " + (i + 1) + " at once (no backoff)");
+                Timers.sleep(ms(200));
+            }
+            w.tell("get");
+            expect("win:state=0");
+        });
+    }
+
+    @Test
+    void theRestartWindowEndsExactlyWindowAfterARestart() throws Exception {
+        inVirtualTime(clock -> {
+            var kids = parentWith("p", SupervisorStrategy.oneForOne().withMaxRestarts(1, ms(150)), "edge");
+            ActorRef<String> w = kids.get(0);
+            w.tell("ise");                                   // +0: restart 1 of 1
+            expect("edge:preRestart(edge broken)", "edge:postRestart(edge broken)", "edge:start");
+            Timers.sleep(ms(150).plusNanos(1));              // one nanosecond past the window: restart 1 no longer counts
             w.tell("ise");
-            expect("win:preRestart(win broken)", "win:postRestart(win broken)", "win:start");
-            Thread.sleep(200);
-        }
-        w.tell("get");
-        expect("win:state=0");
+            expect("edge:preRestart(edge broken)", "edge:postRestart(edge broken)", "edge:start");
+            assertEquals(ms(150).plusNanos(1), clock.elapsed());
+            Timers.sleep(ms(150));                           // exactly the window after restart 2: it still counts
+            w.tell("ise");
+            expect("edge:stop");
+            Terminated t = awaitTerminated(w);
+            assertInstanceOf(RestartLimitExceededException.class, t.cause());
+            assertEquals(ms(300).plusNanos(1), clock.elapsed());
+        });
     }
 
     @Test
     void exponentialBackoffDelaysEachRestartUpToTheCap() throws Exception {
-        Backoff b = Backoff.exponential(Duration.ofMillis(40), Duration.ofMillis(100));
-        var kids = parentWith("p", SupervisorStrategy.oneForOne().withMaxRestarts(10, Duration.ofMinutes(1)).withBackoff(b), "bo");
-        ActorRef<String> w = kids.get(0);
-        long[] expectedMs = {40, 80, 100, 100};
-        for (long ms : expectedMs) {
-            long start = System.nanoTime();
-            w.tell("ise");
-            expect("bo:preRestart(bo broken)", "bo:postRestart(bo broken)", "bo:start");
-            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertTrue(took >= ms - 2, "restart after " + took + " ms, backoff says " + ms);
-        }
+        inVirtualTime(clock -> {
+            Backoff b = Backoff.exponential(ms(100), ms(500));      // 100, 200, 400, 500, 500 ms
+            var kids = parentWith("p", SupervisorStrategy.oneForOne().withMaxRestarts(10, Duration.ofMinutes(1)).withBackoff(b), "bo");
+            ActorRef<String> w = kids.get(0);
+            List<Duration> restartedAt = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                w.tell("ise");                                       // fails at once, at the instant of the last restart
+                expect("bo:preRestart(bo broken)", "bo:postRestart(bo broken)", "bo:start");
+                restartedAt.add(clock.elapsed());
+            }
+            assertEquals(List.of(ms(100), ms(300), ms(700), ms(1200), ms(1700)), restartedAt);
+            assertEquals(VirtualClock.DEFAULT_START.plusMillis(1700), Timers.now());
+        });
     }
 
     @Test
-    void theFirstRestartInTheWindowWaitsTheDelayOfAttemptOne() throws Exception {
-        // delay(1) = 10 ms, delay(2) = 100 s: an off-by-one would make the first restart miss the probe's 10 s
-        Backoff b = Backoff.exponential(Duration.ofMillis(10), Duration.ofMinutes(10)).withFactor(10_000);
-        var kids = parentWith("p", SupervisorStrategy.oneForOne().withBackoff(b), "first");
-        ActorRef<String> w = kids.get(0);
-        long start = System.nanoTime();
-        w.tell("ise");
-        expect("first:preRestart(first broken)", "first:postRestart(first broken)", "first:start");
-        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(10) - 2_000_000, "waited delay(1)");
+    void theFirstRestartInTheWindowWaitsTheDelayOfAttemptOneAndAQuietWindowStartsOver() throws Exception {
+        inVirtualTime(clock -> {
+            // delay(1) = 10 ms, delay(2) = 100 s: an off-by-one would make the first restart wait 100 s
+            Backoff b = Backoff.exponential(ms(10), Duration.ofMinutes(10)).withFactor(10_000);
+            var kids = parentWith("p", SupervisorStrategy.oneForOne().withBackoff(b), "first");   // 3 restarts in 60 s
+            ActorRef<String> w = kids.get(0);
+            List<Duration> restartedAt = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                w.tell("ise");
+                expectWithin(Duration.ofMinutes(5), "first:preRestart(first broken)", "first:postRestart(first broken)", "first:start");
+                restartedAt.add(clock.elapsed());
+            }
+            // 1st: delay(1) after +0; 2nd (failed at +10 ms, 1 restart in the window): delay(2) = 100 s;
+            // 3rd (failed at +100.01 s, both earlier restarts older than 60 s): attempt 1 again, 10 ms
+            assertEquals(List.of(ms(10), ms(100_010), ms(100_020)), restartedAt);
+        });
     }
 
     @Test
     void aStopDuringBackoffEndsTheWaitAtOnce() throws Exception {
-        var kids = parentWith("p", SupervisorStrategy.oneForOne().withBackoff(Backoff.fixed(Duration.ofSeconds(30))), "slow");
+        inVirtualTime(clock -> {
+            var kids = parentWith("p", SupervisorStrategy.oneForOne().withBackoff(Backoff.fixed(Duration.ofSeconds(30))), "slow");
+            ActorRef<String> w = kids.get(0);
+            w.tell("ise");
+            w.tell("queued");
+            Timers.sleep(ms(50));           // the clock moves only once the child waits out its 30 s backoff
+            w.stop();
+            Terminated t = awaitTerminated(w);
+            assertEquals(ms(50), clock.elapsed(), "the stop ended the 30 s wait at the instant it came");
+            assertNull(t.cause());
+            expect("slow:stop");
+            assertEquals(1, system.deadLetters().count(DeadLetter.Reason.UNPROCESSED_AT_STOP));
+        });
+    }
+
+    // ---- the same mechanisms on the real clock: one smoke test each, generous bounds
+
+    @Test
+    void realClockBackoffDelaysTheRestart() throws Exception {
+        var kids = parentWith("p", SupervisorStrategy.oneForOne().withBackoff(Backoff.fixed(ms(50))), "real");
+        ActorRef<String> w = kids.get(0);
+        long start = System.nanoTime();
+        w.tell("ise");
+        expect("real:preRestart(real broken)", "real:postRestart(real broken)", "real:start");
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(took >= 45, "restart after " + took + " ms, backoff says 50 ms");
+    }
+
+    @Test
+    void realClockRestartOutsideTheWindowDoesNotCount() throws Exception {
+        var kids = parentWith("p", SupervisorStrategy.oneForOne().withMaxRestarts(1, ms(50)), "rwin");
         ActorRef<String> w = kids.get(0);
         w.tell("ise");
-        w.tell("queued");
-        Thread.sleep(50);
-        long start = System.nanoTime();
-        w.stop();
-        Terminated t = awaitTerminated(w);
-        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
-        assertNull(t.cause());
-        expect("slow:stop");
-        assertEquals(1, system.deadLetters().count(DeadLetter.Reason.UNPROCESSED_AT_STOP));
+        expect("rwin:preRestart(rwin broken)", "rwin:postRestart(rwin broken)", "rwin:start");
+        Thread.sleep(100);              // the test thread, not code under test: past the 50 ms window
+        w.tell("ise");
+        expect("rwin:preRestart(rwin broken)", "rwin:postRestart(rwin broken)", "rwin:start");
+    }
+
+    private static Duration ms(long n) {
+        return Duration.ofMillis(n);
     }
 
     @Test

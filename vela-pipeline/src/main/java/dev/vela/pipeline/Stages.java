@@ -130,12 +130,15 @@ final class Stages {
         long gap = Math.max(1, per.toNanos() / n);
         return (ins, outs) -> {
             Object v;
-            long next = Timers.nanoTime();
+            long next = Timers.nanoTime();                     // the earliest instant the next element may go
             while ((v = receive(ins[0])) != null) {
-                long wait = next - Timers.nanoTime();
-                if (wait > 0) Timers.sleep(Duration.ofNanos(wait));
+                long now = Timers.nanoTime();
+                if (next - now > 0) {
+                    Timers.sleep(Duration.ofNanos(next - now));
+                    now = next;
+                }
                 if (!outs[0].emit(v)) break;
-                next = Math.max(next, Timers.nanoTime() - gap) + gap;
+                next = Math.max(next, now) + gap;               // after a pause: one gap after this one, no burst
             }
             return null;
         };

@@ -4,7 +4,14 @@ import static dev.vela.pipeline.TestSupport.LONG;
 import static dev.vela.pipeline.TestSupport.assertNoRunningWorker;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.vela.channel.Timers;
+import dev.vela.test.VirtualClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,21 +47,35 @@ class BackpressureTest {
 
     @Test
     void seedBoundedBackpressureAProducerSendBlocksWhileTheConsumerIsSlow() throws Exception {
-        // capacity 5, 20 elements, consumer sleeps 10 ms per element: some source step must wait > 5 ms
-        AtomicInteger next = new AtomicInteger();
-        long[] longestGap = new long[1];
-        long[] last = {System.nanoTime()};
-        PipelineRun<java.util.List<Integer>> run = Pipeline.generate(() -> {
-            long now = System.nanoTime();
-            longestGap[0] = Math.max(longestGap[0], now - last[0]);
-            last[0] = now;
-            return next.get() < 20 ? next.getAndIncrement() : null;
-        }).buffer(5).map(x -> {
-            TestSupport.sleep(10);
-            return x;
-        }).buffer(1).toList();
-        assertEquals(java.util.stream.IntStream.range(0, 20).boxed().toList(), run.await(LONG));
-        assertTrue(longestGap[0] > 5_000_000, "the source never waited: longest gap " + longestGap[0] + " ns");
+        // capacity 5, 20 elements, the consumer takes 10 ms per element: in virtual time, exactly
+        VirtualClock.run(clock -> {
+            AtomicInteger next = new AtomicInteger();
+            List<Duration> calls = Collections.synchronizedList(new ArrayList<>());   // when the source was asked
+            PipelineRun<List<Integer>> run = Pipeline.generate(() -> {
+                calls.add(clock.elapsed());
+                return next.get() < 20 ? next.getAndIncrement() : null;
+            }).buffer(5).map(x -> {
+                sleep(Duration.ofMillis(10));
+                return x;
+            }).buffer(1).toList();
+            assertEquals(IntStream.range(0, 20).boxed().toList(), run.await(TestSupport.LONG));
+            assertEquals(Duration.ofMillis(200), clock.elapsed(), "20 elements at 10 ms each, the source never late");
+            Duration longestGap = Duration.ZERO;
+            for (int i = 1; i < calls.size(); i++) {
+                Duration gap = calls.get(i).minus(calls.get(i - 1));
+                if (gap.compareTo(longestGap) > 0) longestGap = gap;
+            }
+            assertEquals(Duration.ofMillis(10), longestGap, "the source waited for the consumer, one element per 10 ms: " + calls);
+            assertTrue(calls.get(calls.size() - 1).compareTo(Duration.ofMillis(100)) >= 0, "held back: " + calls);
+        });
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Timers.sleep(d);
+        } catch (InterruptedException e) {
+            throw new RuntimeException(e);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.vela.channel.Channel;
 import dev.vela.channel.ChannelClosedException;
+import dev.vela.test.VirtualClock;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -111,22 +112,26 @@ class FailureAndCancellationTest {
     }
 
     @Test
-    void awaitWithTimeoutLeavesTheRunGoing() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        PipelineRun<Long> run = Pipeline.of(1).map(x -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-            return x;
-        }).count();
-        assertThrows(TimeoutException.class, () -> run.await(Duration.ofMillis(20)));
-        assertFalse(run.isDone());
-        assertTrue(run.activeWorkers() > 0);
-        release.countDown();
-        assertEquals(1L, run.await(LONG));
-        assertEquals(1L, run.toCompletableFuture().get(LONG.toSeconds(), TimeUnit.SECONDS));
-        assertThrows(IllegalArgumentException.class, () -> run.await(Duration.ofMillis(-1)));
+    void awaitWithTimeoutGivesUpAtItsInstantAndLeavesTheRunGoing() throws Exception {
+        VirtualClock.run(clock -> {
+            Channel<Boolean> release = Channel.bounded(1);
+            PipelineRun<Long> run = Pipeline.of(1).map(x -> {
+                try {
+                    release.receiver().receive();
+                } catch (InterruptedException e) {
+                    throw new RuntimeException(e);
+                }
+                return x;
+            }).count();
+            assertThrows(TimeoutException.class, () -> run.await(Duration.ofSeconds(20)));
+            assertEquals(Duration.ofSeconds(20), clock.elapsed(), "await gave up exactly at its timeout");
+            assertFalse(run.isDone());
+            assertTrue(run.activeWorkers() > 0);
+            release.sender().send(true);
+            assertEquals(1L, run.await(LONG));
+            assertEquals(Duration.ofSeconds(20), clock.elapsed(), "and the run then ended at once");
+            assertEquals(1L, run.toCompletableFuture().getNow(null));
+            assertThrows(IllegalArgumentException.class, () -> run.await(Duration.ofMillis(-1)));
+        });
     }
 }

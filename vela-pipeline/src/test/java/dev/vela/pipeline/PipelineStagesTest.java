@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.vela.channel.Channel;
 import dev.vela.channel.Sender;
+import dev.vela.channel.Timers;
+import dev.vela.test.VirtualClock;
 import dev.vela.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +66,7 @@ class PipelineStagesTest {
         assertEquals(List.of("a", "b", "c", "d"), Pipeline.from(ch.receiver()).toList().await(LONG));
         producer.join(LONG);
 
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime();   // tick on the real clock: a smoke test (exact instants: tickEmitsOncePerPeriod...)
         List<Instant> ticks = Pipeline.tick(Duration.ofMillis(10)).take(3).toList().await(LONG);
         assertEquals(3, ticks.size());
         assertTrue(System.nanoTime() - t0 >= Duration.ofMillis(25).toNanos(), "three 10 ms ticks take ≥ 25 ms");
@@ -119,21 +121,90 @@ class PipelineStagesTest {
                 Pipeline.from(upTo(7)).batch(3, Duration.ofSeconds(30)).toList().await(LONG));
     }
 
+    // ---- timed stages in virtual time: exact instants (a real-clock smoke test for each below)
+
     @Test
-    void batchEmitsAPartialGroupAfterMaxWait() throws Exception {
-        Channel<Integer> ch = Channel.bounded(4);
-        PipelineRun<List<List<Integer>>> run = Pipeline.from(ch.receiver()).batch(10, Duration.ofMillis(50)).toList();
-        Sender<Integer> tx = ch.sender();
-        tx.send(1);
-        tx.send(2);
-        Thread.sleep(300);   // well past maxWait: {1, 2} must have gone out alone
-        tx.send(3);
-        tx.close();
-        assertEquals(List.of(List.of(1, 2), List.of(3)), run.await(LONG));
+    void tickEmitsOncePerPeriodAtExactInstants() throws Exception {
+        VirtualClock.run(clock -> {
+            List<Duration> at = Collections.synchronizedList(new ArrayList<>());
+            List<Instant> ticks = Pipeline.tick(Duration.ofSeconds(1)).tap(t -> at.add(clock.elapsed())).take(3).toList().await(LONG);
+            Instant start = VirtualClock.DEFAULT_START;
+            assertEquals(List.of(start.plusSeconds(1), start.plusSeconds(2), start.plusSeconds(3)), ticks);
+            assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3)), at);
+            assertEquals(Duration.ofSeconds(3), clock.elapsed(), "the run ends with its third tick");
+        });
     }
 
     @Test
-    void throttleSpacesElements() throws Exception {
+    void batchEmitsAPartialGroupExactlyMaxWaitAfterItsFirstElement() throws Exception {
+        VirtualClock.run(clock -> {
+            Channel<Integer> ch = Channel.bounded(4);
+            List<Duration> at = Collections.synchronizedList(new ArrayList<>());
+            PipelineRun<List<List<Integer>>> run = Pipeline.from(ch.receiver()).batch(10, ms(50))
+                    .tap(g -> at.add(clock.elapsed())).toList();
+            Sender<Integer> tx = ch.sender();
+            tx.send(1);                         // +0: a group starts, due at +50 ms
+            Timers.sleep(ms(30));
+            tx.send(2);                         // +30 ms: joins it
+            Timers.sleep(ms(70));
+            tx.send(3);                         // +100 ms: a new group, due at +150 ms
+            Timers.sleep(ms(200));
+            tx.send(4);                         // +300 ms: a group the end of the stream flushes at once
+            tx.close();
+            assertEquals(List.of(List.of(1, 2), List.of(3), List.of(4)), run.await(LONG));
+            assertEquals(List.of(ms(50), ms(150), ms(300)), at);
+            assertEquals(ms(300), clock.elapsed());
+        });
+    }
+
+    @Test
+    void throttleEmitsEvenlySpacedAtExactInstants() throws Exception {
+        VirtualClock.run(clock -> {
+            List<Duration> at = Collections.synchronizedList(new ArrayList<>());
+            List<Integer> out = Pipeline.from(upTo(5)).throttle(2, Duration.ofSeconds(1))
+                    .tap(x -> at.add(clock.elapsed())).toList().await(LONG);
+            assertEquals(upTo(5), out);
+            assertEquals(List.of(ms(0), ms(500), ms(1000), ms(1500), ms(2000)), at);   // 2 per second: 500 ms apart
+        });
+    }
+
+    @Test
+    void throttleLetsNoBurstThroughAfterAPause() throws Exception {
+        VirtualClock.run(clock -> {
+            Channel<Integer> ch = Channel.bounded(4);
+            List<Duration> at = Collections.synchronizedList(new ArrayList<>());
+            PipelineRun<List<Integer>> run = Pipeline.from(ch.receiver()).throttle(1, Duration.ofSeconds(1))
+                    .tap(x -> at.add(clock.elapsed())).toList();
+            Sender<Integer> tx = ch.sender();
+            tx.send(0);                         // +0
+            Timers.sleep(Duration.ofSeconds(5));
+            tx.send(1);                         // +5 s, after a pause: passes at once
+            tx.send(2);                         // +5 s too: must wait a whole period, to +6 s
+            tx.close();
+            assertEquals(List.of(0, 1, 2), run.await(LONG));
+            assertEquals(List.of(ms(0), ms(5000), ms(6000)), at, "at most 1 element per second");
+        });
+    }
+
+    @Test
+    void batchEmitsAPartialGroupAfterMaxWaitOnTheRealClock() throws Exception {   // smoke test, generous bounds
+        Channel<Integer> ch = Channel.bounded(4);
+        Channel<List<Integer>> out = Channel.bounded(4);
+        PipelineRun<Void> run = Pipeline.from(ch.receiver()).batch(10, ms(50)).to(out.sender());
+        Sender<Integer> tx = ch.sender();
+        long t0 = System.nanoTime();
+        tx.send(1);
+        tx.send(2);
+        assertEquals(List.of(1, 2), out.receiver().receive(LONG), "{1, 2} goes out alone after maxWait, the stream still open");
+        assertTrue(System.nanoTime() - t0 >= ms(45).toNanos(), "not before maxWait");
+        tx.send(3);
+        tx.close();
+        assertEquals(List.of(3), out.receiver().receive(LONG));
+        run.await(LONG);
+    }
+
+    @Test
+    void throttleSpacesElementsOnTheRealClock() throws Exception {   // smoke test, generous bounds
         long t0 = System.nanoTime();
         List<Integer> out = Pipeline.from(upTo(6)).throttle(2, Duration.ofMillis(40)).toList().await(LONG);
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -214,6 +285,10 @@ class PipelineStagesTest {
         PipelineRun<Long> run2 = Pipeline.of(1).buffer(4).map(x -> x).buffer(4).count();
         run2.await(LONG);
         assertEquals(List.of("0:from(iterable)", "1:map", "2:count"), workerNames(run2), "buffer(n) is a boundary");
+    }
+
+    private static Duration ms(long n) {
+        return Duration.ofMillis(n);
     }
 
     private static List<String> workerNames(PipelineRun<?> run) {

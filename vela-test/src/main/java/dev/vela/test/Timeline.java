@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * then; the tasks run after the lock is released, on the thread that moves the clock. A sleeper
  * registers under the same lock after checking its deadline against {@code now}, so no sleeper can
  * miss the move that passes its deadline; it removes itself when it wakes, and until it does, the
- * quiescence check counts it as running (its deadline is past).
+ * quiescence check counts it as running (its deadline is past). Closing hands the pending tasks
+ * over to the real clock ({@link Clock#scheduleReal}) with the time they had left.
  */
 final class Timeline implements TimeSource {
 
@@ -33,7 +34,7 @@ final class Timeline implements TimeSource {
         final long period;          // 0: once
         long seq;                   // guarded by lock (assigned at every (re)queueing)
         long due;                   // guarded by lock
-        boolean cancelled;          // guarded by lock
+        volatile boolean cancelled; // written under lock
 
         Task(Runnable action, long due, long period, long seq) {
             this.action = action;
@@ -42,6 +43,9 @@ final class Timeline implements TimeSource {
             this.seq = seq;
         }
 
+        /** Volatile; set once, when the clock closed with this task pending: its real-clock successor. */
+        volatile Clock.Timer handedOver;
+
         @Override
         public void cancel() {
             synchronized (lock) {
@@ -49,6 +53,8 @@ final class Timeline implements TimeSource {
                 tasks.remove(this);
                 changes++;
             }
+            Clock.Timer real = handedOver;
+            if (real != null) real.cancel();
         }
 
         @Override
@@ -249,15 +255,28 @@ final class Timeline implements TimeSource {
         }
     }
 
-    /** Stops for good: no more tasks, every sleeper woken (it re-reads the real clock). */
+    /**
+     * Stops for good: every sleeper is woken (it re-reads the real clock) and every pending task is
+     * handed over to the real clock with the virtual time it had left, so closing loses no timer,
+     * deadline or ask timeout.
+     */
     void close() {
         List<Thread> wake;
+        List<Task> pending;
+        long at;
         synchronized (lock) {
             closed = true;
+            pending = new ArrayList<>(tasks);
             tasks.clear();
             wake = new ArrayList<>(sleepers.keySet());
+            at = now;
         }
         for (Thread t : wake) LockSupport.unpark(t);
+        for (Task t : pending) {
+            Clock.Timer real = Clock.scheduleReal(t.action, t.due - at, t.period);
+            t.handedOver = real;
+            if (t.cancelled) real.cancel();                 // cancelled while being handed over
+        }
     }
 
     @Override

@@ -204,6 +204,23 @@ class VirtualClockTest {
     }
 
     @Test
+    void closingTheClockHandsItsPendingTimersToTheRealClock() throws Exception {
+        Receiver<Instant> after;
+        Receiver<Instant> cancelledLater;
+        try (VirtualClock clock = VirtualClock.install()) {
+            after = Timers.after(ms(30));
+            cancelledLater = Timers.after(ms(30));
+            clock.advance(ms(10));                              // 20 ms left on each
+        }
+        cancelledLater.close();                                 // a handed-over timer still stops when closed
+        long t0 = System.nanoTime();
+        assertTrue(after.receive(Duration.ofSeconds(10)) != null, "the timer fired on the real clock");
+        assertTrue(System.nanoTime() - t0 >= ms(15).toNanos(), "after about the 20 ms it had left");
+        Thread.sleep(50);
+        assertThrows(dev.vela.channel.ChannelClosedException.class, cancelledLater::tryReceive);
+    }
+
+    @Test
     void theBodysFailureIsRethrownAndTheClockUninstalled() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> VirtualClock.run(clock -> { throw new IllegalStateException("boom"); }));

@@ -184,6 +184,35 @@ public final class Clock {
         return deadline - v.nanoTime();
     }
 
+    /** The real scheduler for tasks a closing virtual clock hands over (created on first use: rare). */
+    private static final class HandOver {
+        static final java.util.concurrent.ScheduledThreadPoolExecutor EXECUTOR = create();
+
+        private static java.util.concurrent.ScheduledThreadPoolExecutor create() {
+            var e = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                    Thread.ofPlatform().daemon().name("vela-clock-handover").factory());
+            e.setRemoveOnCancelPolicy(true);
+            return e;
+        }
+    }
+
+    /**
+     * Schedules {@code task} on the real clock: what a virtual clock that closes does with the tasks still
+     * pending on it (a timer, a deadline, an ask timeout), so that closing a clock loses none of them.
+     *
+     * @param task        the task (short)
+     * @param delayNanos  real time until the first run
+     * @param periodNanos time between runs, or 0 for once
+     * @return a handle that stops it
+     */
+    public static Timer scheduleReal(Runnable task, long delayNanos, long periodNanos) {
+        var unit = java.util.concurrent.TimeUnit.NANOSECONDS;
+        var f = periodNanos > 0
+                ? HandOver.EXECUTOR.scheduleAtFixedRate(task, Math.max(0, delayNanos), periodNanos, unit)
+                : HandOver.EXECUTOR.schedule(task, Math.max(0, delayNanos), unit);
+        return () -> f.cancel(false);
+    }
+
     /**
      * Whether a virtual clock has a task scheduled.
      *
