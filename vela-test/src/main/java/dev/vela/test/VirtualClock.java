@@ -250,16 +250,11 @@ public final class VirtualClock implements AutoCloseable {
         }
         checkInstalled("advance");
         long target = timeline.nanoTime() + saturatedNanos(duration);
-        try {
-            Quiescence.await(timeline, PATIENCE, null);
-            while (timeline.fireNext(target)) {
-                Quiescence.await(timeline, PATIENCE, null);
-            }
-            timeline.moveTo(target);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while advancing the virtual clock, at +" + elapsed(), e);
+        settle();
+        while (timeline.fireNext(target)) {
+            settle();
         }
+        timeline.moveTo(target);
     }
 
     /**
@@ -275,19 +270,14 @@ public final class VirtualClock implements AutoCloseable {
      */
     public void advanceUntilIdle() {
         checkInstalled("advanceUntilIdle");
-        try {
-            Quiescence.await(timeline, PATIENCE, null);
-            for (int steps = 0; timeline.fireNext(Long.MAX_VALUE); steps++) {
-                if (steps == MAX_STEPS) {
-                    throw new IllegalStateException("advanceUntilIdle took " + MAX_STEPS + " steps (now at +" + elapsed()
-                            + ", " + pendingTimers() + " timers pending): a ticker or a periodic timer never ends;"
-                            + " close it, or use advance(duration)");
-                }
-                Quiescence.await(timeline, PATIENCE, null);
+        settle();
+        for (int steps = 0; timeline.fireNext(Long.MAX_VALUE); steps++) {
+            if (steps == MAX_STEPS) {
+                throw new IllegalStateException("advanceUntilIdle took " + MAX_STEPS + " steps (now at +" + elapsed()
+                        + ", " + pendingTimers() + " timers pending): a ticker or a periodic timer never ends;"
+                        + " close it, or use advance(duration)");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while advancing the virtual clock, at +" + elapsed(), e);
+            settle();
         }
     }
 
@@ -302,19 +292,30 @@ public final class VirtualClock implements AutoCloseable {
      */
     public String waitingReport() {
         checkInstalled("waitingReport");
+        Map<Thread, String> waiting = settle();
+        return BlockedReport.format("vela: " + waiting.size() + " watched threads wait at +"
+                + Quiescence.format(elapsed()) + " on the virtual clock, " + pendingTimers() + " timers pending", waiting);
+    }
+
+    /**
+     * Waits until every watched thread waits (the caller's side of a move).
+     *
+     * @return what each waits on
+     * @throws IllegalStateException if interrupted (flag kept set), or if a thread runs for {@link #PATIENCE}
+     */
+    private Map<Thread, String> settle() {
         try {
-            Map<Thread, String> waiting = Quiescence.await(timeline, PATIENCE, null);
-            return BlockedReport.format("vela: " + waiting.size() + " watched threads wait at +"
-                    + Quiescence.format(elapsed()) + " on the virtual clock, " + pendingTimers() + " timers pending", waiting);
+            return Quiescence.await(timeline, PATIENCE, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the watched threads", e);
+            throw new IllegalStateException("interrupted while waiting for the watched threads, at +" + elapsed(), e);
         }
     }
 
     /**
      * Uninstalls the clock: real time again. Threads still asleep on it wake up and measure what is left
-     * of their waits on the real clock. Idempotent.
+     * of their waits on the real clock; timers still pending on it (tickers, deadlines, ask timeouts) move
+     * to the real clock with the virtual time they had left, so none is lost. Idempotent.
      */
     @Override
     public void close() {
