@@ -1,6 +1,7 @@
 package dev.vela.channel;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
@@ -63,6 +64,118 @@ public interface Receiver<T> extends Iterable<T> {
      * @throws ChannelClosedException if the channel is closed and drained
      */
     T tryReceive();
+
+    /**
+     * Moves up to {@code max} values that are ready now into {@code into}, in the order
+     * {@link #tryReceive} would return them, never blocking (Tokio's {@code recv_many}, without the wait).
+     * Each value is taken from the channel and then added with {@code into.add}, one at a time; the
+     * count includes a value the collection ignored by returning {@code false} (a set that held it).
+     * On a buffered channel the batch costs one wake-up check of blocked senders, not one per value.
+     * A batch is not atomic: it is a sequence of receives, so a value sent while it runs may join it
+     * and other receivers may take values in between; each value still goes to exactly one receiver,
+     * and one receiver's values keep the channel's order.
+     *
+     * <p><b>The end of the channel.</b> As for {@link #tryReceive}: if the channel is closed and
+     * drained when the call starts, it throws {@link ChannelClosedException}; if it moved at least one
+     * value before reaching the end, it returns their count and the next call throws.
+     *
+     * <p><b>A collection that refuses.</b> If {@code into.add} throws, the call stops and throws
+     * {@link ReceiveManyException}: the values moved before are in {@code into}, the refused value is in
+     * the exception's {@link ReceiveManyException#value() value()}, nothing more was taken
+     * (docs/adr/0039-receive-many.md).
+     *
+     * @param into where the values go, not null
+     * @param max  the most values to move, at least 1
+     * @return how many values were moved, {@code 0} if none was ready
+     * @throws NullPointerException     if {@code into} is null
+     * @throws IllegalArgumentException if {@code max < 1}
+     * @throws ChannelClosedException   if the channel is closed and drained (and nothing was moved)
+     * @throws ReceiveManyException     if {@code into.add} threw
+     */
+    default int tryReceiveMany(Collection<? super T> into, int max) {
+        checkMany(into, max);
+        T v = tryReceive();
+        if (v == null) return 0;
+        return moreInto(into, max, v);
+    }
+
+    /**
+     * Waits until at least one value is available, then moves it and up to {@code max - 1} more that
+     * are ready without waiting into {@code into}, in FIFO order (on a priority channel, highest
+     * priority first). One blocking wait through the same path as {@link #receive()}, then
+     * non-blocking takes; the collection and the end of the channel behave as in
+     * {@link #tryReceiveMany}.
+     *
+     * <p><b>Interruption and timeout.</b> Only the wait for the first value can be interrupted, and
+     * exactly as in {@link #receive()}: if {@link InterruptedException} is thrown, nothing was taken
+     * from the channel and {@code into} is unchanged. Once a value is taken the call no longer waits,
+     * so it returns normally (leaving the interrupt status set if an interrupt arrived meanwhile).
+     * No timeout; see {@link #receiveMany(Collection, int, Duration)}.
+     *
+     * @param into where the values go, not null
+     * @param max  the most values to move, at least 1
+     * @return how many values were moved, at least 1
+     * @throws NullPointerException     if {@code into} is null
+     * @throws IllegalArgumentException if {@code max < 1}
+     * @throws ChannelClosedException   if the channel is closed and drained (and nothing was moved)
+     * @throws ReceiveManyException     if {@code into.add} threw
+     * @throws InterruptedException     if interrupted while waiting for the first value (nothing was taken)
+     */
+    default int receiveMany(Collection<? super T> into, int max) throws InterruptedException {
+        checkMany(into, max);
+        return moreInto(into, max, receive());
+    }
+
+    /**
+     * As {@link #receiveMany(Collection, int)}, waiting at most {@code timeout} for the first value.
+     *
+     * <p><b>Interruption and timeout.</b> Returns {@code 0} when the timeout elapses before a value is
+     * available; then nothing was taken and {@code into} is unchanged. The timeout is measured on the
+     * runtime's monotonic clock from the call and covers only the wait for the first value.
+     * Interruption behaves as in {@link #receiveMany(Collection, int)}.
+     *
+     * @param into    where the values go, not null
+     * @param max     the most values to move, at least 1
+     * @param timeout how long to wait at most for the first value, not negative
+     *                ({@link Duration#ZERO} behaves as {@link #tryReceiveMany})
+     * @return how many values were moved, {@code 0} on timeout
+     * @throws NullPointerException     if {@code into} or {@code timeout} is null
+     * @throws IllegalArgumentException if {@code max < 1} or {@code timeout} is negative
+     * @throws ChannelClosedException   if the channel is closed and drained (and nothing was moved)
+     * @throws ReceiveManyException     if {@code into.add} threw
+     * @throws InterruptedException     if interrupted while waiting for the first value (nothing was taken)
+     */
+    default int receiveMany(Collection<? super T> into, int max, Duration timeout) throws InterruptedException {
+        checkMany(into, max);
+        T v = receive(timeout);
+        if (v == null) return 0;
+        return moreInto(into, max, v);
+    }
+
+    /** Rejects a null collection and a {@code max} below 1, before anything is taken. */
+    private static void checkMany(Collection<?> into, int max) {
+        if (into == null) throw new NullPointerException("receiveMany: the target collection 'into' must not be null");
+        if (max < 1) throw new IllegalArgumentException("receiveMany: max must be at least 1, got " + max);
+    }
+
+    /** Adds {@code first}, then ready values until {@code max} or none is ready; the end of the channel ends the batch. */
+    private int moreInto(Collection<? super T> into, int max, T first) {
+        int n = 0;
+        for (T v = first; ; ) {
+            try {
+                into.add(v);
+            } catch (RuntimeException e) {
+                throw new ReceiveManyException(v, n, into, e);
+            }
+            if (++n == max) return n;
+            try {
+                v = tryReceive();
+            } catch (ChannelClosedException end) {
+                return n;                                   // closed and drained: the next call throws
+            }
+            if (v == null) return n;
+        }
+    }
 
     /**
      * Receives without blocking a thread: the returned future completes with the next value, or

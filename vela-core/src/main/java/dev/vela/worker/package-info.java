@@ -1,8 +1,9 @@
 /**
  * Workers on virtual threads: {@link dev.vela.worker.Worker} (one task, one virtual thread, one
  * outcome), {@link dev.vela.worker.WorkerPool} (at most {@code n} at once, FIFO, an
- * {@link java.util.concurrent.ExecutorService}) and {@link dev.vela.worker.Scope} (structured
- * concurrency: children never outlive their scope).
+ * {@link java.util.concurrent.ExecutorService}), {@link dev.vela.worker.Scope} (structured
+ * concurrency: children never outlive their scope) and {@link dev.vela.worker.WorkerSet} (outcomes
+ * taken in completion order; closing it cancels the rest).
  *
  * <p>Outcomes are told apart by exception type: {@link dev.vela.worker.WorkerFailedException}
  * (the task threw; cause = its exception), {@link dev.vela.worker.WorkerTimeoutException} (missed

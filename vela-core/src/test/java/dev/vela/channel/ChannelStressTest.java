@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Timeout;
  * Stress tests that count every message (DESIGN.md §6.3). Producers send {@code (producer, seq)}
  * pairs (one fresh seq per attempt) with a random mix of {@code send}, timed {@code send},
  * {@code trySend} and, on buffered channels, timed {@code reserve} followed by {@code Permit.send} or
- * {@code Permit.close}; consumers use {@code receive}, timed {@code receive} and {@code tryReceive}; an
+ * {@code Permit.close}; consumers use {@code receive}, timed {@code receive} and {@code tryReceive} (in the batch runs also
+ * {@code receiveMany}, timed {@code receiveMany} and {@code tryReceiveMany} with a random {@code max},
+ * docs/adr/0039-receive-many.md); an
  * interrupter interrupts random producers and consumers; a closer closes the channel in the middle
  * (by {@link Channel#close()}, {@link Receiver#close()} or {@link Sender#fail}) or the last sender
  * closes it at the end. Then:
@@ -42,7 +44,12 @@ class ChannelStressTest {
     enum Closer { CHANNEL_CLOSE_MIDWAY, RECEIVER_CLOSE_MIDWAY, FAIL_MIDWAY, LAST_SENDER_AT_END }
 
     record Config(int producers, int consumers, int attemptsPerProducer, Closer closer, boolean interrupts, long seed,
-                  Duration patience) {}
+                  Duration patience, boolean batch) {
+        Config(int producers, int consumers, int attemptsPerProducer, Closer closer, boolean interrupts, long seed,
+               Duration patience) {
+            this(producers, consumers, attemptsPerProducer, closer, interrupts, seed, patience, false);
+        }
+    }
 
     record Outcome(long acked, long received, long notSent, long interrupts, long interruptedCalls) {}
 
@@ -78,6 +85,42 @@ class ChannelStressTest {
             int consumers = round % 3 == 0 ? 1 : 4;
             Config c = new Config(8, consumers, 1_000_000, closers[round % closers.length], round % 4 != 3, seed + round,
                     Duration.ofMinutes(10));
+            acked += run(flavor, c).acked;
+        }
+        assertTrue(acked >= target);
+    }
+
+    /**
+     * Batch receive, quick size: consumers mix {@code receiveMany} (blocking and timed) and
+     * {@code tryReceiveMany} with a random {@code max} into the single-value receives; 2 rounds of
+     * 160,000 attempts per flavour, the close kinds spread over the flavours.
+     */
+    @AllFlavors
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void quickBatchStress(Flavor flavor) throws Exception {
+        long seed = System.nanoTime();
+        Closer[] closers = Closer.values();
+        long acked = 0;
+        for (int round = 0; round < 2; round++) {
+            Config c = new Config(4, round == 0 ? 1 : 3, 40_000, closers[(flavor.ordinal() + round) % closers.length], true,
+                    seed + round, Duration.ofSeconds(50), true);
+            acked += run(flavor, c).acked;
+        }
+        assertTrue(acked > 10_000, "the quick batch stress must move real traffic, moved " + acked);
+    }
+
+    /** Batch receive, large size: ≥ 5·10⁶ acknowledged messages per flavour. */
+    @AllFlavors
+    @Tag("stress")
+    @Timeout(value = 30, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void largeBatchStress(Flavor flavor) throws Exception {
+        long target = 5_000_000;
+        long acked = 0;
+        long seed = System.nanoTime();
+        Closer[] closers = Closer.values();
+        for (int round = 0; acked < target; round++) {
+            Config c = new Config(8, round % 3 == 0 ? 1 : 4, 1_000_000, closers[round % closers.length], round % 4 != 3,
+                    seed + round, Duration.ofMinutes(10), true);
             acked += run(flavor, c).acked;
         }
         assertTrue(acked >= target);
@@ -154,17 +197,26 @@ class ChannelStressTest {
                 SplittableRandom rnd = new SplittableRandom(cfg.seed() * 17 + cid);
                 long[] lastSeq = new long[p];
                 java.util.Arrays.fill(lastSeq, -1);
+                List<Long> batch = new ArrayList<>(64);
                 try {
                     while (true) {
-                        Long v;
+                        batch.clear();
                         try {
-                            int op = rnd.nextInt(10);
+                            int op = rnd.nextInt(cfg.batch() ? 16 : 10);
+                            Long v = null;
                             if (op < 6) v = ch.receiver().receive();
                             else if (op < 9) v = ch.receiver().receive(Duration.ofNanos(rnd.nextLong(1, 200_000)));
-                            else {
+                            else if (op == 9) {
                                 v = ch.receiver().tryReceive();
                                 if (v == null) Thread.yield();
+                            } else if (op < 13) {
+                                ch.receiver().receiveMany(batch, rnd.nextInt(1, 65));
+                            } else if (op < 15) {
+                                ch.receiver().receiveMany(batch, rnd.nextInt(1, 65), Duration.ofNanos(rnd.nextLong(1, 200_000)));
+                            } else if (ch.receiver().tryReceiveMany(batch, rnd.nextInt(1, 65)) == 0) {
+                                Thread.yield();
                             }
+                            if (v != null) batch.add(v);
                         } catch (InterruptedException e) {
                             interruptedCalls.increment();
                             continue;
@@ -172,14 +224,7 @@ class ChannelStressTest {
                             endCauses.add(e.getCause() == null ? new NoCause() : e.getCause());
                             return;
                         }
-                        if (v == null) continue;
-                        int pid = (int) (v >>> SEQ_BITS);
-                        long seq = v & SEQ_MASK;
-                        if (seq <= lastSeq[pid]) orderViolations.increment();
-                        lastSeq[pid] = seq;
-                        long bit = 1L << seq;
-                        if ((received[pid].getAndAccumulate((int) (seq >>> 6), bit, (a, b) -> a | b) & bit) != 0) duplicates.increment();
-                        receivedCount.increment();
+                        for (Long v : batch) count(v, lastSeq, received, orderViolations, duplicates, receivedCount);
                     }
                 } catch (Throwable e) {
                     unexpected.add(e);
@@ -262,6 +307,18 @@ class ChannelStressTest {
         Outcome outcome = new Outcome(ackedCount.sum(), receivedCount.sum(), notSent.sum(), interruptsDone.sum(), interruptedCalls.sum());
         System.out.println(where + " -> " + outcome);
         return outcome;
+    }
+
+    /** Checks and records one received message: per-producer order at this consumer, exactly once overall. */
+    private static void count(long v, long[] lastSeq, AtomicLongArray[] received, LongAdder orderViolations,
+                              LongAdder duplicates, LongAdder receivedCount) {
+        int pid = (int) (v >>> SEQ_BITS);
+        long seq = v & SEQ_MASK;
+        if (seq <= lastSeq[pid]) orderViolations.increment();
+        lastSeq[pid] = seq;
+        long bit = 1L << seq;
+        if ((received[pid].getAndAccumulate((int) (seq >>> 6), bit, (a, b) -> a | b) & bit) != 0) duplicates.increment();
+        receivedCount.increment();
     }
 
     /** Marker for "ended without a cause" in the concurrent queue (which rejects null). */

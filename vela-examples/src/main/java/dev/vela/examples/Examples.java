@@ -36,6 +36,7 @@ public final class Examples {
         m.put("timeouts", TimeoutsExample::main);
         m.put("rendezvous", RendezvousExample::main);
         m.put("select", SelectExample::main);
+        m.put("primitives", PrimitivesExample::main);
         m.put("pipeline", PipelineExample::main);
         m.put("pipelines", PipelinesExample::main);
         m.put("actors", ActorsExample::main);

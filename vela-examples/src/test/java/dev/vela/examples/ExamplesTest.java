@@ -35,6 +35,7 @@ class ExamplesTest {
             Map.entry("rendezvous", List.of("pong 1", "pong 2", "pong 3", "rallies: 3")),
             Map.entry("select", List.of("selected [alert: storm warning, news: rain tomorrow]", "nothing within 20 ms",
                     "async got: sunny", "permit delivered: built after the reservation")),
+            Map.entry("primitives", List.of("progress watched up to 100 jobs", "4 workers finished; sum of all jobs = 5050")),
             Map.entry("pipeline", List.of("sum of squares 1..50 = 42925")),
             Map.entry("pipelines", List.of("sum of squares 1..50 = 42925", "merged 12 elements, sum = 660",
                     "failed: bad element 1; workers left: 0")),

@@ -94,30 +94,34 @@ final class Stages {
 
     /**
      * Groups up to {@code n} elements; a group is sent when full, or when {@code maxWait} has passed since
-     * its first element arrived, or at the end of the stream (if not empty).
+     * its first element arrived, or at the end of the stream (if not empty). The input is read in batches
+     * ({@link Receiver#receiveMany}, docs/adr/0039-receive-many.md): one wake-up takes every element
+     * already waiting, up to the room left in the group; the deadline is read on {@link Timers#nanoTime}
+     * and only the wait for a batch's first element is timed.
      */
     static Node.Body batch(int n, Duration maxWait) {
         long waitNanos = maxWait.toNanos();
         return (ins, outs) -> {
+            Receiver<Object> in = ins[0];
             List<Object> group = new ArrayList<>(n);
             long deadline = 0;
             while (true) {
-                Object v;
-                if (group.isEmpty()) {
-                    if ((v = receive(ins[0])) == null) return null;
-                    deadline = Timers.nanoTime() + waitNanos;
-                } else {
-                    long left = deadline - Timers.nanoTime();
-                    try {
-                        v = left <= 0 ? null : ins[0].receive(Duration.ofNanos(left));
-                    } catch (ChannelClosedException e) {
-                        if (e.getCause() != null) throw e;
-                        outs[0].emit(List.copyOf(group));
-                        return null;
+                boolean due;
+                try {
+                    if (group.isEmpty()) {
+                        in.receiveMany(group, n);                          // blocks for the first element
+                        deadline = Timers.nanoTime() + waitNanos;
+                        due = false;
+                    } else {
+                        long left = deadline - Timers.nanoTime();
+                        due = left <= 0 || in.receiveMany(group, n - group.size(), Duration.ofNanos(left)) == 0;
                     }
+                } catch (ChannelClosedException e) {
+                    if (e.getCause() != null) throw e;
+                    if (!group.isEmpty()) outs[0].emit(List.copyOf(group));
+                    return null;
                 }
-                if (v != null) group.add(v);
-                if (group.size() == n || v == null) {
+                if (due || group.size() == n) {
                     if (!outs[0].emit(List.copyOf(group))) return null;
                     group.clear();
                 }

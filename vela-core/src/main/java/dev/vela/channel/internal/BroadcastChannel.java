@@ -329,6 +329,54 @@ public final class BroadcastChannel<T> implements Broadcast<T> {
             return e == null ? null : deliver(e);
         }
 
+        /*
+         * Batch receive (docs/adr/0039-receive-many.md). The first value comes as from receive or
+         * tryReceive, so a lag found there is thrown with nothing moved. A lag found after values were
+         * moved ends the batch instead: the envelope is kept, with the expected number unchanged, so
+         * the next receive reports the lag and the one after returns the envelope's value.
+         */
+
+        @Override
+        public int tryReceiveMany(java.util.Collection<? super T> into, int max) {
+            ChannelCore.checkMany(into, max);
+            T first = tryReceive();
+            return first == null ? 0 : moreInto(into, max, first);
+        }
+
+        @Override
+        public int receiveMany(java.util.Collection<? super T> into, int max) throws InterruptedException {
+            ChannelCore.checkMany(into, max);
+            return moreInto(into, max, receiveWith(ChannelCore.FOREVER_NANOS));
+        }
+
+        @Override
+        public int receiveMany(java.util.Collection<? super T> into, int max, Duration timeout) throws InterruptedException {
+            ChannelCore.checkMany(into, max);
+            T first = receiveWith(ChannelCore.toNanos(timeout));
+            return first == null ? 0 : moreInto(into, max, first);
+        }
+
+        private int moreInto(java.util.Collection<? super T> into, int max, T first) {
+            int n = 0;
+            for (Object v = first; ; ) {
+                ChannelCore.addTo(into, v, n);
+                if (++n == max) return n;
+                Object e = channel.selectTryReceive();
+                if (e == ChannelCore.SEL_EMPTY || e == ChannelCore.SEL_DRAINED) return n;
+                if ((v = acceptInBatch((Envelope) e)) == null) return n;
+            }
+        }
+
+        /** The envelope's value if it is the one expected; else (a lag) keeps it for the next receive and returns null. */
+        private synchronized Object acceptInBatch(Envelope e) {
+            if (e.seq() > expected) {
+                held = e;                                   // expected unchanged: the next receive reports the lag
+                return null;
+            }
+            expected = e.seq() + 1;
+            return e.value();
+        }
+
         @Override
         public CompletableFuture<T> receiveAsync() {
             Envelope h = takeHeld();

@@ -238,20 +238,55 @@ public abstract sealed class BufferChannel<T> extends ChannelCore<T> permits Bou
     @Override
     @SuppressWarnings("unchecked")
     final T receive0(long nanos) throws InterruptedException {
+        Object e = take(nanos);
+        if (e == EMPTY) return null;
+        if (e == DRAINED) throw closedException("receive");
+        wake(senders);
+        countReceived();
+        return (T) e;
+    }
+
+    /** Takes one element: poll, spin, then park; the element, EMPTY (none within {@code nanos}; 0: poll once) or DRAINED. */
+    private Object take(long nanos) throws InterruptedException {
         Object e = poll();
         for (int i = e == EMPTY && nanos != 0 ? Waiter.spins() : 0; e == EMPTY && i > 0; i--) {
             Waiter.backOff();
             e = poll();
         }
-        if (e == EMPTY) {
-            if (nanos == 0) return null;
-            e = receiveSlow(nanos);
-            if (e == EMPTY) return null;
+        if (e == EMPTY && nanos != 0) e = receiveSlow(nanos);
+        return e;
+    }
+
+    /**
+     * Batch receive (docs/adr/0039-receive-many.md): the first element as {@link #receive0} takes it,
+     * then {@link #poll} until {@code max}, EMPTY or DRAINED, adding each element to {@code into} before
+     * taking the next. Blocked senders are looked at once, after the batch: one peek when none waits
+     * (the usual case), else one wake-up per place freed (a woken sender does not pass room on, so
+     * fewer would strand the others). Metrics are added once.
+     */
+    @Override
+    final int receiveMany0(java.util.Collection<? super T> into, int max, long nanos) throws InterruptedException {
+        Object e = take(nanos);
+        if (e == EMPTY) return 0;
+        if (e == DRAINED) throw closedException(nanos == 0 ? "tryReceiveMany" : "receiveMany");
+        int moved = 0, taken = 1;
+        try {
+            while (true) {
+                addTo(into, e, moved);
+                if (++moved == max) break;
+                e = poll();
+                if (e == EMPTY || e == DRAINED) break;                  // the end: the next call throws
+                taken++;
+            }
+        } finally {
+            if (senders.hasWaiters()) {
+                for (int i = 0; i < taken && senders.signal(Waiter.NOTIFIED); i++) {
+                    // one blocked sender per freed place
+                }
+            }
+            countReceived(taken);
         }
-        if (e == DRAINED) throw closedException("receive");
-        wake(senders);
-        countReceived();
-        return (T) e;
+        return moved;
     }
 
     /** Parks until a value is taken, the channel is drained (DRAINED) or time runs out (EMPTY). */

@@ -6,6 +6,7 @@ import dev.vela.channel.ChannelClosedException;
 import dev.vela.channel.ChannelDeadlockException;
 import dev.vela.channel.ChannelMetrics;
 import dev.vela.channel.Permit;
+import dev.vela.channel.ReceiveManyException;
 import dev.vela.channel.Receiver;
 import dev.vela.channel.Sender;
 import dev.vela.diagnostics.internal.ChannelEvents;
@@ -13,6 +14,7 @@ import dev.vela.diagnostics.internal.ParkedOperations;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Collection;
 
 /**
  * What every flavour shares: the close state, the sender-handle count, the public handles, argument
@@ -103,6 +105,45 @@ public abstract sealed class ChannelCore<T> implements Channel<T> permits Buffer
 
     /** Whether nothing is buffered now. */
     abstract boolean isEmpty0();
+
+    /**
+     * Batch receive (docs/adr/0039-receive-many.md): takes the first value as {@link #receive0} does
+     * ({@code nanos} 0: as {@link #tryReceive0}), then further values that are ready now, up to
+     * {@code max}, adding each to {@code into} before taking the next. This generic driver (used by
+     * rendezvous) takes the others through {@link #selectTryReceive}, which reports the end without an
+     * exception; {@link BufferChannel} overrides it to check blocked senders once per batch.
+     *
+     * @return how many values were moved, 0 if none came within {@code nanos}
+     * @throws ReceiveManyException if {@code into.add} threw (the refused value travels in it)
+     */
+    int receiveMany0(Collection<? super T> into, int max, long nanos) throws InterruptedException {
+        T first = nanos == 0 ? tryReceive0() : receive0(nanos);
+        if (first == null) return 0;
+        int n = 0;
+        for (Object v = first; ; ) {
+            addTo(into, v, n);
+            if (++n == max) return n;
+            v = selectTryReceive();
+            if (v == SEL_EMPTY || v == SEL_DRAINED) return n;      // the end: the next call throws
+        }
+    }
+
+    /** {@code into.add(v)}, turning a refusal into {@link ReceiveManyException} carrying {@code v}. */
+    @SuppressWarnings("unchecked")
+    static <T> void addTo(Collection<? super T> into, Object v, int moved) {
+        try {
+            into.add((T) v);
+        } catch (RuntimeException e) {
+            throw new ReceiveManyException(v, moved, into, e);
+        }
+    }
+
+    /** The argument checks of a batch receive, before anything is taken (same messages as {@link Receiver}). */
+    static void checkMany(Collection<?> into, int max) {
+        if (into == null) throw new NullPointerException("receiveMany: the target collection 'into' must not be null");
+        if (max < 1) throw new IllegalArgumentException("receiveMany: max must be at least 1, got " + max);
+    }
+
 
     /** Reserves a place for a later send ({@link Permit}); null if none within {@code nanos} (0: try once). */
     abstract Permit<T> reserve0(long nanos) throws InterruptedException;
@@ -199,6 +240,11 @@ public abstract sealed class ChannelCore<T> implements Channel<T> permits Buffer
     final void countReceived() {
         Counters c = counters;
         if (c != null) c.received();
+    }
+
+    final void countReceived(int n) {
+        Counters c = counters;
+        if (c != null) c.received(n);
     }
 
     final void countSendWaited() {

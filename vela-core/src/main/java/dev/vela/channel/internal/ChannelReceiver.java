@@ -3,6 +3,7 @@ package dev.vela.channel.internal;
 import dev.vela.channel.Receiver;
 import dev.vela.channel.SelectClause;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -34,6 +35,28 @@ final class ChannelReceiver<T> implements Receiver<T> {
     @Override
     public T tryReceive() {
         return channel.tryReceive0();
+    }
+
+    @Override
+    public int tryReceiveMany(Collection<? super T> into, int max) {
+        ChannelCore.checkMany(into, max);
+        try {
+            return channel.receiveMany0(into, max, 0);
+        } catch (InterruptedException impossible) {            // nanos 0 never waits
+            throw new AssertionError(impossible);
+        }
+    }
+
+    @Override
+    public int receiveMany(Collection<? super T> into, int max) throws InterruptedException {
+        ChannelCore.checkMany(into, max);
+        return channel.receiveMany0(into, max, ChannelCore.FOREVER_NANOS);
+    }
+
+    @Override
+    public int receiveMany(Collection<? super T> into, int max, Duration timeout) throws InterruptedException {
+        ChannelCore.checkMany(into, max);
+        return channel.receiveMany0(into, max, ChannelCore.toNanos(timeout));
     }
 
     @Override

@@ -46,6 +46,11 @@ final class Counters extends CountersReceived {
         RECEIVED.getAndAdd(this, 1L);
     }
 
+    /** {@code n} values received at once (a batch receive). */
+    void received(long n) {
+        RECEIVED.getAndAdd(this, n);
+    }
+
     void dropped() {
         DROPPED.getAndAdd(this, 1L);
     }

@@ -6,7 +6,8 @@
  *
  * <p>The channel machinery: one final class per flavour ({@link dev.vela.channel.internal.BoundedChannel},
  * {@link dev.vela.channel.internal.UnboundedChannel}, {@link dev.vela.channel.internal.RendezvousChannel},
- * {@link dev.vela.channel.internal.PriorityBufferChannel}, {@link dev.vela.channel.internal.BroadcastChannel})
+ * {@link dev.vela.channel.internal.PriorityBufferChannel}, {@link dev.vela.channel.internal.BroadcastChannel},
+ * and the watch channel {@link dev.vela.channel.internal.WatchChannel} with its subscribers)
  * beside what they share: {@link dev.vela.channel.internal.ChannelCore} (closing, handles, messages),
  * {@link dev.vela.channel.internal.BufferChannel} (the buffered drivers), the one parking primitive
  * {@link dev.vela.channel.internal.Waiter} and its queue, the select engine

@@ -82,6 +82,27 @@ class ChannelTimeoutsVirtualTimeTest {
         });
     }
 
+    /** Batch receive (ADR 0039): its one timed wait is receive's, so the same exact instants. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Kind.class)
+    void aTimedReceiveManyGivesUpExactlyAtItsTimeoutThenTakesWhatArrivesAtThatInstant(Kind kind) throws Exception {
+        VirtualClock.run(clock -> {
+            Channel<Integer> ch = kind.create();
+            List<Integer> into = new ArrayList<>();
+            assertEquals(0, ch.receiver().receiveMany(into, 8, TIMEOUT));
+            assertEquals(TIMEOUT, clock.elapsed());
+            assertTrue(into.isEmpty(), "a timed-out batch added nothing");
+            Worker.spawn("late-producer", () -> {
+                Timers.sleep(Duration.ofMillis(100));
+                ch.sender().send(7);
+                return null;
+            });
+            assertEquals(1, ch.receiver().receiveMany(into, 8, Duration.ofSeconds(5)));
+            assertEquals(List.of(7), into);
+            assertEquals(TIMEOUT.plusMillis(100), clock.elapsed());
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Kind.class)
     void aTimedSendOnAFullChannelGivesUpExactlyAtItsTimeoutAndSendsNothing(Kind kind) throws Exception {
