@@ -34,8 +34,11 @@ import java.util.function.Supplier;
  *   <li>resume: the same instance goes on with the next message;</li>
  *   <li>restart: {@link #preRestart} runs on the old instance, the actor's children are stopped, the
  *       factory makes a new instance and {@link #postRestart} (by default: {@code preStart()}) runs
- *       on it. The mailbox is kept; the message that failed is not redelivered;</li>
- *   <li>stop: the mailbox's remaining messages become dead letters, children stop, {@link #postStop()} runs;</li>
+ *       on it. The mailbox is kept; the message that failed is not redelivered; the
+ *       {@linkplain ActorContext#stash stash}'s messages are put in front of the mailbox; every
+ *       {@linkplain ActorContext#timers timer} is cancelled;</li>
+ *   <li>stop: every timer is cancelled, the mailbox's remaining messages and the stash's become dead
+ *       letters, children stop, {@link #postStop()} runs;</li>
  *   <li>escalate: the parent fails in turn.</li>
  * </ul>
  * Hooks run on the actor's thread, like {@code receive}; nothing else ever runs there concurrently.

@@ -9,6 +9,7 @@ import dev.vela.worker.WorkContext;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +48,14 @@ import java.util.function.Supplier;
  * with the sender's {@link WorkContext} snapshot, only when that snapshot is not empty (with nothing
  * registered, the tell path allocates nothing more); {@link #process} runs the handler inside it. The
  * factory and the start hooks run with the spawner's snapshot ({@code spawnContext}).
+ *
+ * <p>Timers and stash (docs/adr/0042): {@link ActorTimersImpl} schedules each timer on the runtime's
+ * clock; its task only puts an {@link ActorTimersImpl.Fired} item in the mailbox ({@link #deliverTimer}),
+ * and {@link #process} drops the item before {@code receive} if its timer was replaced or cancelled
+ * since (a key and a generation). {@link StashBuffer#unstashAll} moves stashed items to the front of
+ * {@link Extra#unstashed}, which the loop drains before it polls the mailbox (Akka's prepend). A restart
+ * cancels every timer and unstashes the stash for the new instance; a stop cancels every timer and turns
+ * the unstashed items, the mailbox and the stash into dead letters, in that order.
  *
  * <p>Supervision follows Akka classic and Erlang: a failing actor suspends itself and sends
  * {@code Failed} to its parent; the parent's runner asks its strategy for a directive and sends
@@ -167,6 +176,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         HashSet<ActorCell<?>> watching;        // whom this actor watches (lazily created)
         ArrayList<Terminated> deferredNotices; // death notices that came while suspended
         ArrayList<Listened<?, M>> listened;    // extra channels the loop selects over (null: none)
+        ActorTimersImpl<M> timers;             // context().timers(), created on first use; kept across restarts
+        StashBuffer<M> stash;                  // context().stash(n), created on first use; kept across restarts
+        /** Unstashed items, processed before the mailbox (Akka's prepend); null or empty: none. */
+        ArrayDeque<Object> unstashed;
         /** Written before {@link #sysHead} becomes CLOSED; read by whoever finds it CLOSED. */
         Terminated terminatedNotice;
     }
@@ -360,13 +373,53 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         return mailbox.userClause(fn);
     }
 
+    @Override
+    public ActorTimers<M> timers() {
+        checkOwnThread("timers");
+        Extra<M> e = x();
+        if (e.timers == null) e.timers = new ActorTimersImpl<>(this);
+        return e.timers;
+    }
+
+    @Override
+    public Stash<M> stash(int capacity) {
+        checkOwnThread("stash");
+        if (capacity < 1) throw new IllegalArgumentException("stash capacity must be at least 1, got " + capacity);
+        Extra<M> e = x();
+        if (e.stash == null) {
+            e.stash = new StashBuffer<>(this, capacity);
+        } else if (e.stash.capacity() != capacity) {
+            throw new IllegalStateException("the stash of " + path() + " was created with capacity " + e.stash.capacity()
+                    + "; asked again with " + capacity);
+        }
+        return e.stash;
+    }
+
+    /** On the runner: puts {@code items} (oldest first) in front of everything still to be processed. */
+    void prepend(ArrayDeque<Object> items) {
+        Extra<M> e = x();
+        if (e.unstashed == null) e.unstashed = new ArrayDeque<>(items.size());
+        for (var it = items.descendingIterator(); it.hasNext(); ) e.unstashed.addFirst(it.next());
+    }
+
+    /** A timer's task (any thread): puts its item in the mailbox; never blocks, never throws. */
+    void deliverTimer(ActorTimersImpl.Fired fired) {
+        if (stopRequested) return;                     // stopping: its timers are being cancelled
+        try {
+            if (!mailbox.offer(fired, this)) return;   // refused by the overflow policy: counted there
+        } catch (MailboxFullException counted) {
+            return;
+        }
+        signal();
+    }
+
     private static ActorCell<?> cellOf(ActorRef<?> ref, String op) {
         Objects.requireNonNull(ref, "target");
         if (ref instanceof ActorCell<?> c) return c;
         throw new IllegalArgumentException("cannot " + op + " " + ref + ": only actors can be watched, not ask replies");
     }
 
-    private void checkOwnThread(String op) {
+    void checkOwnThread(String op) {
         if (Thread.currentThread() != runner) {
             throw new IllegalStateException(op + " must be called from the thread running the actor (" + path()
                     + "), not from " + Thread.currentThread());
@@ -522,6 +575,8 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
                 waitWhileSuspended();
             } else if (x != null && x.deferredNotices != null && !x.deferredNotices.isEmpty()) {
                 deliverNotice(x.deferredNotices.removeFirst());
+            } else if (x != null && x.unstashed != null && !x.unstashed.isEmpty()) {
+                process(x.unstashed.removeFirst());   // unstashed messages go before the mailbox
             } else if (x != null && x.listened != null) {
                 Object m = nextFromSelect(); // keeps the thread while listening: it blocks in select
                 if (m != null) process(m);
@@ -566,6 +621,10 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     /** Processes one mailbox item (or listened value): an {@link Envelope} runs with its sender's context. */
     @SuppressWarnings("unchecked")
     private void process(Object item) {
+        if (item instanceof ActorTimersImpl.Fired f) {
+            if (stopRequested || !f.accept()) return;  // its timer was cancelled or replaced: dropped, by design
+            item = f.message;
+        }
         if (stopRequested) {
             deadLetter(item, DeadLetter.Reason.UNPROCESSED_AT_STOP);
             return;
@@ -703,6 +762,8 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
             }
         }
         stopChildrenAndWait();
+        if (x.timers != null) x.timers.cancelAllTimers();   // the new instance starts its own
+        if (x.stash != null) x.stash.unstashToCell();        // a restart never loses a stashed message
         try {
             spawnContext.call(() -> {   // as at the first start: the spawner's context
                 actor = newInstance();
@@ -732,7 +793,14 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         terminated = true;
         stopRequested = true;
         mailbox.close();
-        for (Object m; (m = mailbox.poll()) != null; ) deadLetter(m, DeadLetter.Reason.UNPROCESSED_AT_STOP);
+        if (x != null && x.timers != null) x.timers.cancelAllTimers();
+        if (x != null && x.unstashed != null) {
+            for (Object m; (m = x.unstashed.pollFirst()) != null; ) deadLetter(m, DeadLetter.Reason.UNPROCESSED_AT_STOP);
+        }
+        for (Object m; (m = mailbox.poll()) != null; ) {
+            if (!(m instanceof ActorTimersImpl.Fired)) deadLetter(m, DeadLetter.Reason.UNPROCESSED_AT_STOP); // timers: cancelled
+        }
+        if (x != null && x.stash != null) x.stash.drainToDeadLetters();
         stopChildrenAndWait();
         if (actor != null) {
             try {

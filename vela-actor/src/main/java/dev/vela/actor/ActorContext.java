@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * What an actor can do besides processing messages: spawn and list children, watch other actors,
- * listen to channels, and select over its own mailbox. Obtained from {@link Actor#context()}; its
+ * listen to channels, select over its own mailbox, start timers and stash messages. Obtained from {@link Actor#context()}; its
  * methods must be called from the thread running the actor (in a handler or a lifecycle hook), except
  * {@link #self()} and {@link #system()}.
  *
@@ -106,4 +106,26 @@ public interface ActorContext<M> {
      * @throws UnsupportedOperationException on a priority mailbox
      */
     <R> SelectClause<R> onMessage(Function<? super M, ? extends R> fn);
+
+    /**
+     * This actor's keyed timers, which tell messages to the actor itself (Akka's
+     * {@code TimerScheduler}); all of them are cancelled at a restart and at a stop. The same object
+     * for the actor's whole life.
+     *
+     * @return the timers
+     * @throws IllegalStateException if called from another thread
+     */
+    ActorTimers<M> timers();
+
+    /**
+     * This actor's stash, created with {@code capacity} at the first call; later calls return the same
+     * stash, which outlives restarts (its messages are unstashed for the new instance) and becomes
+     * dead letters at a stop. See {@link Stash}.
+     *
+     * @param capacity the most messages it holds, at least 1; the same at every call
+     * @return the stash
+     * @throws IllegalArgumentException if {@code capacity < 1}
+     * @throws IllegalStateException    if the stash exists with another capacity, or if called from another thread
+     */
+    Stash<M> stash(int capacity);
 }

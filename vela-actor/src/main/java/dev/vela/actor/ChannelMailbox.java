@@ -62,6 +62,11 @@ sealed class ChannelMailbox<M> extends MailboxQueue<M> permits ChannelMailbox.Bo
             try {
                 switch (overflow) {
                     case BLOCK -> {
+                        if (message instanceof ActorTimersImpl.Fired) {   // a timer's task never blocks
+                            if (tx.trySend(message)) return true;
+                            owner.deadLetter(message, DeadLetter.Reason.DROPPED_NEWEST);
+                            return false;
+                        }
                         try {
                             tx.send(message);
                             return true;

@@ -25,6 +25,10 @@ public record DeadLetter(Object message, ActorRef<?> recipient, Reason reason) {
         /** Was in the mailbox, unprocessed, when the actor stopped (the mailbox is drained to dead letters). */
         UNPROCESSED_AT_STOP,
         /** A reply to an ask that had already completed (timed out, cancelled or answered). */
-        LATE_REPLY
+        LATE_REPLY,
+        /** {@link Stash#stash} found the stash full: it threw {@link StashOverflowException} and did not stash this. */
+        STASH_OVERFLOW,
+        /** Was in the actor's {@link Stash} when the actor stopped. */
+        STASHED_AT_STOP
     }
 }

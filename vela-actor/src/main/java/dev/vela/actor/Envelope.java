@@ -24,14 +24,19 @@ record Envelope(Object message, WorkContext.Snapshot context) {
         return c.isEmpty() ? message : new Envelope(message, c);
     }
 
-    /** The message in a mailbox item. */
+    /** The message in a mailbox item (an envelope's, or a timer's: {@link ActorTimersImpl.Fired}). */
     static Object message(Object item) {
-        return item instanceof Envelope e ? e.message : item;
+        if (item instanceof Envelope e) return e.message;
+        return item instanceof ActorTimersImpl.Fired f ? f.message : item;
     }
 
     /** Applies {@code fn} to the message of {@code item}, with its sender's context if it has one. */
     @SuppressWarnings("unchecked")
     static <M, R> R apply(Object item, Function<? super M, ? extends R> fn) {
+        if (item instanceof ActorTimersImpl.Fired f) {   // taken by a handler's own select: no staleness check
+            f.accept();                                  // (bookkeeping only: single timers end, fixed-delay re-arms)
+            return fn.apply((M) f.message);
+        }
         if (!(item instanceof Envelope e)) {
             return fn.apply((M) item);
         }

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * the stopping actor count every unprocessed message as a dead letter.
  *
  * <p>A mailbox holds <em>items</em>: a message, or an {@link Envelope} of a message and its sender's
- * context (only when that context was not empty). {@link #offer} and {@link #poll} move items; the
+ * context (only when that context was not empty), or a timer's {@link ActorTimersImpl.Fired} (never
+ * blocked on: a {@code BLOCK} mailbox that is full drops it as {@code DROPPED_NEWEST}). {@link #offer} and {@link #poll} move items; the
  * actor's cell unwraps them, and dead letters are published through {@link ActorCell#deadLetter},
  * which unwraps too. A priority mailbox orders items by their messages.
  *

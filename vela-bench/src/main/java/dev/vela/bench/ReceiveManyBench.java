@@ -22,12 +22,13 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Batch receive (docs/adr/0039-receive-many.md): SPSC through a buffered channel of capacity 1024,
  * one producer virtual thread sending {@value #MESSAGES} values one at a time, one consumer virtual
- * thread taking them either one per call ({@code vela-each}: {@code receive()}) or in batches of up
- * to {@value #BATCH} ({@code vela-many}: {@code receiveMany(buf, 64)}), with
- * {@link ArrayBlockingQueue} as the peer ({@code abq-each}: {@code take()}; {@code abq-drain}: one
- * blocking {@code take()}, then {@code drainTo(buf, 63)}). Score = messages delivered to the consumer
- * per second, end to end: the invocation ends when the consumer has them all and its checksum matches.
- * A fresh channel or queue per invocation. Not registered in BenchMain (the lead decides).
+ * thread taking them either in batches of up to {@value #BATCH} ({@code vela}: {@code receiveMany(buf,
+ * 64)}, the row the report's ratios are taken against) or one per call ({@code vela-each}:
+ * {@code receive()}), with {@link ArrayBlockingQueue} as the peer ({@code abq-drain}: one blocking
+ * {@code take()}, then {@code drainTo(buf, 63)}; {@code abq-each}: {@code take()}). Score = messages
+ * delivered to the consumer per second, end to end: the invocation ends when the consumer has them all
+ * and its checksum matches. A fresh channel or queue per invocation. In {@code ./vela bench} as
+ * {@code --only receivemany}: "Vela ÷ this" reads receiveMany ÷ each of the others.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput) @OutputTimeUnit(TimeUnit.SECONDS)
@@ -37,7 +38,7 @@ public class ReceiveManyBench {
     static final int BATCH = 64;
 
     @Param({"1024"}) int capacity;
-    @Param({"vela-each", "vela-many", "abq-each", "abq-drain"}) String impl;
+    @Param({"vela", "vela-each", "abq-drain", "abq-each"}) String impl;
 
     @Benchmark @OperationsPerInvocation(MESSAGES)
     public long spsc() throws InterruptedException {
@@ -46,7 +47,7 @@ public class ReceiveManyBench {
         if (impl.startsWith("vela")) {
             Channel<Integer> ch = Channel.bounded(capacity);
             Receiver<Integer> rx = ch.receiver();
-            boolean many = impl.equals("vela-many");
+            boolean many = impl.equals("vela");
             consumer = Thread.ofVirtual().start(() -> sum[0] = many ? velaMany(rx) : velaEach(rx));
             producer = Thread.ofVirtual().start(() -> velaProduce(ch.sender()));
         } else {

@@ -110,6 +110,12 @@ final class Report {
             case "ActorBench.ask" -> "actors: ask round trips, one at a time (round trips/s)";
             case "BroadcastBench.broadcast" -> "broadcast to " + p.get("subscribers") + " subscriber"
                     + ("1".equals(p.get("subscribers")) ? "" : "s") + ", capacity " + BroadcastBench.CAPACITY + " each";
+            case "WatchBench.pingPong" -> String.format(Locale.ROOT, "watch: 1 writer, %s reader%s in lock-step (each value seen by all before the next), %,d values",
+                    p.get("readers"), "1".equals(p.get("readers")) ? "" : "s", WatchBench.ROUNDS);
+            case "WatchBench.stream" -> String.format(Locale.ROOT, "watch: 1 writer, %s reader%s, %,d values published as fast as possible",
+                    p.get("readers"), "1".equals(p.get("readers")) ? "" : "s", WatchBench.MESSAGES);
+            case "ReceiveManyBench.spsc" -> String.format(Locale.ROOT, "batch receive: SPSC capacity %s, %,d msgs, batches of up to %d",
+                    p.get("capacity"), ReceiveManyBench.MESSAGES, ReceiveManyBench.BATCH);
             default -> c.scenario();
         };
     }
@@ -120,9 +126,15 @@ final class Report {
 
     static String implName(Case c) {
         boolean select = c.type() == SelectBench.class, async = c.type() == AsyncBench.class;
+        boolean many = c.type() == ReceiveManyBench.class;
         return switch (c.impl()) {
             case "vela" -> isSpawn(c) ? "Vela Worker.spawn + join" : select ? "Vela select (fair)"
-                    : async ? "Vela sendAsync/receiveAsync" : "Vela";
+                    : async ? "Vela sendAsync/receiveAsync" : many ? "Vela receiveMany(" + ReceiveManyBench.BATCH + ")"
+                    : c.type() == WatchBench.class ? "Vela Watch" : "Vela";
+            case "vela-each" -> "Vela receive(), one at a time";
+            case "abq-drain" -> "ArrayBlockingQueue.drainTo(" + (ReceiveManyBench.BATCH - 1) + ")";
+            case "abq-each" -> "ArrayBlockingQueue.take()";
+            case "volatile-park" -> "volatile + LockSupport.park/unpark";
             case "vela-biased" -> "Vela selectBiased";
             case "velaUnordered" -> "Vela mapParUnordered";
             case "parallelStream" -> "Java parallel stream";
@@ -172,18 +184,26 @@ final class Report {
 
     static String unit(Case c) {
         return isMemory(c) ? "bytes/message (Vela unbounded; table at the end)" : isSpawn(c) ? "spawn+join/s"
-                : isAsync(c) ? "round trips/s" : c.type() == PipelineBench.class ? "elements/s" : "msg/s";
+                : isAsync(c) ? "round trips/s" : c.type() == PipelineBench.class ? "elements/s" : isWatch(c) ? watchUnit(c) : "msg/s";
     }
+
+    static boolean isWatch(Case c) { return c.type() == WatchBench.class; }
+
+    /** A watch's score: rounds (every reader saw the value) per second, or values published per second. */
+    private static String watchUnit(Case c) { return c.method().equals("pingPong") ? "rounds/s" : "values/s"; }
 
     static boolean isAsync(Case c) { return c.type() == AsyncBench.class; }
 
     /** The score's unit in a table header. */
     static String tableUnit(Case c) {
         return isSpawn(c) ? "spawn+join/s (µs each)" : isAsync(c) ? "round trips/s"
-                : c.type() == PipelineBench.class ? "elements/s" : "messages/s";
+                : c.type() == PipelineBench.class ? "elements/s" : isWatch(c) ? watchUnit(c) : "messages/s";
     }
 
-    /** Vela itself or a variant of it ({@code vela-biased}): never a "peer" in the best-peer summary. */
+    /**
+     * Vela itself or a variant of it ({@code vela-biased}, {@code vela-each}): never a "peer" in the
+     * best-peer summary, but its row still shows "Vela ÷ this" (only impl {@code vela} is "Vela").
+     */
     static boolean isVelaVariant(Case c) { return c.impl().startsWith("vela"); }
 
     static boolean isMemory(Case c) { return c.type() == MemoryBench.class; }
@@ -464,7 +484,7 @@ final class Report {
             sb.append(i == 0 ? "\n" : ",\n").append("    {\"title\": ").append(q(s.title()))
                     .append(", \"benchmark\": ").append(q(s.first().benchmark()))
                     .append(", \"id\": ").append(q(s.first().scenario()))
-                    .append(", \"unit\": ").append(q(isSpawn(s.first()) ? "spawn+join/s" : isAsync(s.first()) ? "round trips/s" : "messages/s"))
+                    .append(", \"unit\": ").append(q(isSpawn(s.first()) ? "spawn+join/s" : isAsync(s.first()) ? "round trips/s" : isWatch(s.first()) ? watchUnit(s.first()) : "messages/s"))
                     .append(", \"bestPeer\": ").append(best == null ? "null" : q(best.c().impl()))
                     .append(", \"velaOverBestPeer\": ").append(num(bestRatio.median()))
                     .append(", \"velaOverBestPeerSpread\": ").append(bestRatio.json())

@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.*;
  *       on it with {@code Thread.yield()}, the same for both implementations). Score = rounds per
  *       second: the cost of waking N parked readers once.</li>
  * </ul>
- * Not registered in {@code BenchMain} (the lead decides).
+ * In {@code ./vela bench} as {@code --only watch}, {@link #pingPong()} with 4 readers only (the other
+ * combinations are left out of the default run by {@code BenchMain.skipped}; plain JMH runs them all).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput) @OutputTimeUnit(TimeUnit.SECONDS)

@@ -266,4 +266,27 @@ class RoundsTest {
                 .filter(u -> u.getFirst().benchmark().equals("RendezvousBench.handoff")).findFirst().orElseThrow()
                 .stream().map(Case::impl).toList());
     }
+    @Test
+    void batchReceiveAndWatchAreComparedWithVelaAndNamed() {
+        Map<String, double[]> scores = Map.of("vela", new double[] {4, 40}, "vela-each", new double[] {2, 20},
+                "abq-drain", new double[] {8, 80}, "abq-each", new double[] {1, 10});
+        List<Case> cases = List.of("vela", "vela-each", "abq-drain", "abq-each").stream()
+                .map(i -> new Case(ReceiveManyBench.class, "spsc", Map.of("capacity", "1024", "impl", i))).toList();
+        List<Outcome> out = new Rounds(2, 3).run(cases, (round, c) -> ok(scores.get(c.impl())[round]), soFar -> { });
+        Report.Scenario s = Report.scenarios(out).getFirst();
+        assertEquals("batch receive: SPSC capacity 1024, 100,000 msgs, batches of up to 64", s.title());
+        assertEquals("Vela receiveMany(64)", Report.implName(s.vela().c()));
+        assertEquals(2.0, s.ratio(find(out, "vela-each")).median(), 1e-9, "receiveMany ÷ receive() one at a time");
+        assertEquals(0.5, s.ratio(find(out, "abq-drain")).median(), 1e-9);
+        assertEquals(4.0, s.ratio(find(out, "abq-each")).median(), 1e-9);
+        assertEquals("abq-drain", s.bestPeer().c().impl(), "a Vela variant is never the best peer");
+        assertTrue(Report.summary(s).startsWith("Vela ÷ best peer (ArrayBlockingQueue.drainTo(63)): "), Report.summary(s));
+        assertTrue(Double.isNaN(Report.goal(find(out, "abq-drain").c())), "no goal stated");
+
+        Case watch = new Case(WatchBench.class, "pingPong", Map.of("readers", "4", "impl", "volatile-park"));
+        assertEquals("watch: 1 writer, 4 readers in lock-step (each value seen by all before the next), 2,000 values", Report.title(watch));
+        assertEquals("volatile + LockSupport.park/unpark", Report.implName(watch));
+        assertEquals("rounds/s", Report.tableUnit(watch));
+        assertEquals("Vela Watch", Report.implName(new Case(WatchBench.class, "pingPong", Map.of("readers", "4", "impl", "vela"))));
+    }
 }

@@ -20,7 +20,8 @@ import dev.vela.channel.internal.BroadcastChannel;
  *       subscriber);</li>
  *   <li>{@link Mode#LAG}: a send never waits; a subscriber whose buffer is full loses its oldest value,
  *       and its next receive throws {@link ChannelLaggedException} saying how many it missed, then
- *       continues with the oldest value still buffered.</li>
+ *       continues with the oldest value still buffered. A lag is never a closure: the subscription
+ *       stays open and a select's "or closed" branch is not taken for it.</li>
  * </ul>
  *
  * <h2>Subscriptions</h2>

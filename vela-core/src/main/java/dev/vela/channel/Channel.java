@@ -180,6 +180,22 @@ public sealed interface Channel<T> permits ChannelCore, PriorityChannel {
     void close();
 
     /**
+     * An approximate snapshot of this channel's occupancy for monitoring: places buffered, capacity,
+     * and the number of send and receive operations waiting now. Always available (no builder switch),
+     * and free on the send and receive paths: it is computed on demand from the buffer's positions and
+     * an O(n) scan of the queues of waiters.
+     *
+     * <p><b>Approximate, racy, for monitoring only.</b> Exact while the channel is quiescent; while
+     * other threads use it, the numbers are read at slightly different instants and are stale when
+     * returned. Never decide whether to send by it ({@code if (buffered < capacity) send(v)} races with
+     * the other senders): use {@link Sender#trySend}, a timed send or a {@link Permit}. See
+     * {@link ChannelStats} and docs/adr/0043-approximate-introspection.md.
+     *
+     * @return the occupancy now; never throws, also on a closed channel
+     */
+    ChannelStats stats();
+
+    /**
      * A snapshot of this channel's counters: values sent, received and dropped, operations that had
      * to wait, and the number buffered now (see {@link ChannelMetrics}).
      *

@@ -5,6 +5,11 @@ package dev.vela.channel;
  * subscriber fell behind and the oldest values in its buffer were overwritten (Tokio's
  * {@code RecvError::Lagged}). Nothing was lost silently: {@link #missed()} says how many values this
  * subscriber will never see; the next receive returns the oldest value still buffered.
+ *
+ * <p>A lag is a value, never an end: this is deliberately <em>not</em> a {@link ChannelClosedException}
+ * (catching that one does not catch this), the subscription stays open ({@link Receiver#isClosed()} is
+ * {@code false}), and a select's {@link Receiver#onReceiveOrClosed onReceiveOrClosed} clause never takes
+ * its closed branch for it: the select throws this exception instead. Catch it and keep receiving.
  */
 public final class ChannelLaggedException extends RuntimeException {
     private static final long serialVersionUID = 1L;

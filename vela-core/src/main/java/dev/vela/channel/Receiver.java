@@ -249,6 +249,24 @@ public interface Receiver<T> extends Iterable<T> {
     boolean isEmpty();
 
     /**
+     * An approximate snapshot of the occupancy of what this receiver receives from: for a channel's
+     * receiver, {@link Channel#stats()}; for a {@link Broadcast} subscription, its own buffer (the
+     * values it has still to receive, up to {@link Broadcast#capacity()}, and the operations waiting on
+     * it). Costs nothing on the receive path.
+     *
+     * <p><b>Approximate, racy, for monitoring only.</b> Exact while nothing is in flight, stale when
+     * returned otherwise; never use it to decide whether to receive ({@link #tryReceive} does that
+     * atomically). See {@link ChannelStats}.
+     *
+     * @return the occupancy now
+     * @throws UnsupportedOperationException if this receiver was not made by Vela (every receiver of a
+     *                                       channel and every broadcast subscription supports it)
+     */
+    default ChannelStats stats() {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no channel statistics");
+    }
+
+    /**
      * Iterates over received values until the channel is closed and drained. {@code hasNext()}
      * blocks; if the waiting thread is interrupted, the iterator throws
      * {@link ChannelInterruptedException} (unchecked) with the interrupt status set again.

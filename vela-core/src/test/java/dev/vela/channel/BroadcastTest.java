@@ -2,6 +2,7 @@ package dev.vela.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,6 +92,110 @@ class BroadcastTest extends ChannelTestBase {
         assertTrue(lag.getMessage().contains("6 values"), lag.getMessage());
         assertEquals(List.of(6, 7, 8, 9), TestThreads.receiveN(slow, 4));
         assertNull(slow.tryReceive());
+    }
+
+    /**
+     * A lag is a value, never an end (the bug Tokio users hit by treating {@code Lagged} as {@code Closed}):
+     * not a ChannelClosedException, the subscription and the broadcast stay open, {@code missed()} counts,
+     * and the next receive continues with the oldest value kept; likewise through iteration and async.
+     */
+    @Test
+    void lagIsNeverMistakenForClosure() throws Exception {
+        assertFalse(ChannelClosedException.class.isAssignableFrom(ChannelLaggedException.class), "lag is not a closure");
+        assertFalse(ChannelLaggedException.class.isAssignableFrom(ChannelClosedException.class));
+        Broadcast<Integer> b = Channel.broadcast(3, Broadcast.Mode.LAG);
+        Receiver<Integer> r = b.subscribe();
+        for (int i = 0; i < 8; i++) b.sender().send(i);                // keeps 5, 6, 7
+        ChannelLaggedException lag = assertThrows(ChannelLaggedException.class, r::tryReceive);
+        assertEquals(5, lag.missed());
+        assertFalse(r.isClosed(), "a lagging subscription is open");
+        assertFalse(b.isClosed());
+        assertFalse(r.isEmpty(), "the kept values are still to come");
+        assertEquals(5, r.tryReceive(), "continues with the oldest value kept");
+        assertEquals(List.of(6, 7), TestThreads.receiveN(r, 2));
+        assertNull(r.tryReceive());
+
+        for (int i = 8; i < 14; i++) b.sender().send(i);               // keeps 11, 12, 13
+        java.util.Iterator<Integer> it = r.iterator();
+        assertEquals(3, assertThrows(ChannelLaggedException.class, it::hasNext).missed(),
+                "iteration surfaces a lag as an exception, never as the end of the stream");
+        assertTrue(it.hasNext());
+        assertEquals(11, it.next());
+
+        r.receive(TestThreads.PATIENCE);                                 // 12
+        r.receive(TestThreads.PATIENCE);                                 // 13
+        for (int i = 14; i < 20; i++) b.sender().send(i);              // keeps 17, 18, 19
+        var failed = r.receiveAsync();
+        var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> failed.get(5, TimeUnit.SECONDS));
+        assertEquals(3, assertInstanceOf(ChannelLaggedException.class, e.getCause()).missed());
+        assertEquals(17, r.receiveAsync().get(5, TimeUnit.SECONDS));
+        assertEquals(List.of(18, 19), TestThreads.receiveN(r, 2));
+        assertFalse(r.isClosed());
+    }
+
+    /** A select's "or closed" branch never sees a lag: the select throws ChannelLaggedException, then goes on. */
+    @Test
+    void lagNeverReachesTheOrClosedBranch() throws Exception {
+        Broadcast<Integer> b = Channel.broadcast(2, Broadcast.Mode.LAG);
+        Receiver<Integer> r = b.subscribe();
+        AtomicInteger closedCalls = new AtomicInteger();
+        for (int i = 0; i < 5; i++) b.sender().send(i);                // keeps 3, 4
+        ChannelLaggedException lag = assertThrows(ChannelLaggedException.class, () -> Select.select(
+                r.onReceiveOrClosed(v -> "value " + v, () -> "closed " + closedCalls.incrementAndGet())));
+        assertEquals(3, lag.missed());
+        assertEquals(0, closedCalls.get(), "a lag is not the end");
+        assertEquals("value 3", Select.select(r.onReceiveOrClosed(v -> "value " + v, () -> "closed " + closedCalls.incrementAndGet()),
+                Select.onTimeout(TestThreads.PATIENCE, () -> "timeout")));
+        assertEquals("value 4", Select.select(r.onReceiveOrClosed(v -> "value " + v, () -> "closed " + closedCalls.incrementAndGet()),
+                Select.onTimeout(TestThreads.PATIENCE, () -> "timeout")));
+        b.close();
+        assertEquals("closed 1", Select.select(r.onReceiveOrClosed(v -> "value " + v, () -> "closed " + closedCalls.incrementAndGet())));
+    }
+
+    /**
+     * A select reports a lag distinctly (ChannelLaggedException, not ChannelClosedException, while another
+     * clause is there), and a select loop after a lag reported by any receive gets every kept value in
+     * order, without a second lag and without waiting for a later send.
+     */
+    @Test
+    void selectReportsLagDistinctlyAndContinues() throws Exception {
+        Broadcast<Integer> b = Channel.broadcast(4, Broadcast.Mode.LAG);
+        Receiver<Integer> bySelect = b.subscribe(), byReceive = b.subscribe();
+        Channel<Integer> other = Channel.unbounded();
+        for (int i = 0; i < 10; i++) b.sender().send(i);               // both keep 6..9
+        ChannelLaggedException lag = assertThrows(ChannelLaggedException.class,
+                () -> Select.<Integer>select(bySelect.onReceive(v -> v), other.receiver().onReceive(v -> -1)));
+        assertEquals(6, lag.missed());
+        assertEquals(6, assertThrows(ChannelLaggedException.class, byReceive::receive).missed());
+        for (Receiver<Integer> r : List.of(bySelect, byReceive)) {
+            for (int want = 6; want < 10; want++) {
+                assertEquals((Integer) want, Select.<Integer>select(r.onReceive(v -> v), other.receiver().onReceive(v -> -1),
+                        Select.onTimeout(TestThreads.PATIENCE, () -> -2)), "kept values in order, none stranded");
+            }
+            assertEquals((Integer) (-2), Select.<Integer>select(r.onReceive(v -> v), Select.onTimeout(Duration.ofMillis(10), () -> -2)));
+            assertFalse(r.isClosed());
+        }
+        b.sender().send(10);
+        assertEquals((Integer) 10, Select.<Integer>select(bySelect.onReceive(v -> v)));
+        assertEquals(10, byReceive.receive(TestThreads.PATIENCE));
+    }
+
+    /** After a close, a select first returns the values kept behind a lag, then reports the end. */
+    @Test
+    void valuesKeptBehindALagSurviveTheClose() throws Exception {
+        Broadcast<Integer> b = Channel.broadcast(2, Broadcast.Mode.LAG);
+        Receiver<Integer> orClosed = b.subscribe(), plain = b.subscribe();
+        for (int i = 0; i < 5; i++) b.sender().send(i);                // keep 3, 4
+        assertEquals(3, assertThrows(ChannelLaggedException.class, orClosed::tryReceive).missed());
+        assertEquals(3, assertThrows(ChannelLaggedException.class, plain::tryReceive).missed());
+        b.close();
+        for (int want = 3; want < 5; want++) {
+            assertEquals("value " + want, Select.select(orClosed.onReceiveOrClosed(v -> "value " + v, () -> "closed")));
+            assertEquals((Integer) want, Select.<Integer>select(plain.onReceive(v -> v)));
+        }
+        assertEquals("closed", Select.select(orClosed.onReceiveOrClosed(v -> "value " + v, () -> "closed")));
+        assertThrows(ChannelClosedException.class, () -> Select.select(plain.onReceive(v -> v)));
+        TestThreads.assertClosedAndDrained(plain, null);
     }
 
     /** Unsubscribing stops delivery to that subscriber; a BACKPRESSURE sender is not held by it. */

@@ -5,6 +5,7 @@ import dev.vela.channel.Broadcast;
 import dev.vela.channel.BroadcastSender;
 import dev.vela.channel.ChannelClosedException;
 import dev.vela.channel.ChannelLaggedException;
+import dev.vela.channel.ChannelStats;
 import dev.vela.channel.Overflow;
 import dev.vela.channel.Receiver;
 import dev.vela.channel.SelectClause;
@@ -88,7 +89,7 @@ public final class BroadcastChannel<T> implements Broadcast<T> {
                 next[now.length] = ch;
                 subs = next;
             }
-            return mode == Mode.LAG ? new Subscription<>(ch, nextSeq) : castReceiver(ch);
+            return mode == Mode.LAG ? new Subscription<>(ch, nextSeq, lock) : castReceiver(ch);
         } finally {
             lock.unlock();
         }
@@ -272,17 +273,57 @@ public final class BroadcastChannel<T> implements Broadcast<T> {
     /**
      * A LAG-mode subscription: unwraps envelopes and turns a gap in their sequence numbers into one
      * {@link ChannelLaggedException}, keeping the value that revealed the gap for the next receive.
+     *
+     * <p>A lag is a value, never an end: the exception is not a {@link ChannelClosedException}, the
+     * subscription stays open, and a select's "or closed" branch never sees it. Receives that look at
+     * {@link #held} first (receive, tryReceive, the batches) return the kept value next. A select or an
+     * async receive takes from the channel itself and cannot look first; when it gets a value while
+     * older ones are held, it returns the oldest held one and holds its own behind it
+     * ({@link #deliverTaken}), so nothing is lost or reordered and no lag is reported twice. Held values
+     * go back into the channel as soon as it is empty ({@link #requeueHeld}), so a select finds them;
+     * after a close, the select's closed outcome returns them before reporting the end (ADR 0023).
      */
     static final class Subscription<T> implements Receiver<T> {
         private final BoundedChannel<Object> channel;
         /** The next sequence number this subscriber expects (guarded by this). */
         private long expected;
-        /** A value that revealed a lag, returned by the next receive (guarded by this). */
-        private Envelope held;
+        /**
+         * Envelopes taken from the channel and not yet returned, oldest first (guarded by this): the one
+         * that revealed a lag, and one a select or async receive took behind it. Empty almost always.
+         */
+        private final java.util.ArrayDeque<Envelope> held = new java.util.ArrayDeque<>(2);
 
-        Subscription(BoundedChannel<Object> channel, long firstSeq) {
+        /** The broadcast's lock: held by every send, so an empty channel stays empty while it is held. */
+        private final ReentrantLock sends;
+
+        Subscription(BoundedChannel<Object> channel, long firstSeq, ReentrantLock sends) {
             this.channel = channel;
             this.expected = firstSeq;
+            this.sends = sends;
+        }
+
+        /**
+         * If the channel is empty, puts the held envelopes back into it, oldest first, under the
+         * broadcast's lock (no send can come in between, and nothing else adds), so that a select or an
+         * async receive, which look only at the channel, find them: a held value never waits for the next
+         * send. If the channel is not empty they stay held, ahead of it. Caller holds this; rare (after a
+         * lag only). {@code tryLock}, never {@code lock}: a sender that holds the lock may be completing an
+         * async receive of this subscription inline and need this monitor (no lock-order cycle).
+         */
+        private void requeueHeld() {
+            if (held.isEmpty() || !sends.tryLock()) return;         // busy: stay held, retried at the next delivery
+            try {
+                if (!channel.isEmpty0()) return;
+                while (!held.isEmpty() && channel.buffered0() < channel.capacity()) {
+                    Envelope h = held.pollFirst();          // out of held before the offer may wake anyone
+                    if (channel.selectTrySend(h) != ChannelCore.SEL_OK) {
+                        held.addFirst(h);                   // closed: the closed outcome returns it
+                        return;
+                    }
+                }
+            } finally {
+                sends.unlock();
+            }
         }
 
         /** Bookkeeping for one received envelope (or the drained/empty markers): the value, or a lag. */
@@ -290,18 +331,33 @@ public final class BroadcastChannel<T> implements Broadcast<T> {
         private synchronized T deliver(Envelope e) {
             if (e.seq() > expected) {
                 long missed = e.seq() - expected;
-                held = e;
+                held.addFirst(e);                           // e was the oldest pending: it stays first
                 expected = e.seq();
+                requeueHeld();
                 throw new ChannelLaggedException(missed, toString());
             }
             expected = e.seq() + 1;
             return (T) e.value();
         }
 
+        /**
+         * Bookkeeping for an envelope a select or an async receive took from the channel without looking
+         * at {@link #held} first: if older envelopes are held, the oldest is delivered and {@code e} is
+         * held behind it.
+         */
+        private synchronized T deliverTaken(Envelope e) {
+            Envelope h = held.pollFirst();
+            if (h == null) return deliver(e);
+            held.addLast(e);
+            try {
+                return deliver(h);
+            } finally {
+                requeueHeld();
+            }
+        }
+
         private synchronized Envelope takeHeld() {
-            Envelope e = held;
-            held = null;
-            return e;
+            return held.pollFirst();
         }
 
         private T receiveWith(long nanos) throws InterruptedException {
@@ -361,7 +417,8 @@ public final class BroadcastChannel<T> implements Broadcast<T> {
             for (Object v = first; ; ) {
                 ChannelCore.addTo(into, v, n);
                 if (++n == max) return n;
-                Object e = channel.selectTryReceive();
+                Object e = takeHeld();
+                if (e == null) e = channel.selectTryReceive();
                 if (e == ChannelCore.SEL_EMPTY || e == ChannelCore.SEL_DRAINED) return n;
                 if ((v = acceptInBatch((Envelope) e)) == null) return n;
             }
@@ -370,7 +427,8 @@ public final class BroadcastChannel<T> implements Broadcast<T> {
         /** The envelope's value if it is the one expected; else (a lag) keeps it for the next receive and returns null. */
         private synchronized Object acceptInBatch(Envelope e) {
             if (e.seq() > expected) {
-                held = e;                                   // expected unchanged: the next receive reports the lag
+                held.addFirst(e);                           // expected unchanged: the next receive reports the lag
+                requeueHeld();
                 return null;
             }
             expected = e.seq() + 1;
@@ -380,7 +438,13 @@ public final class BroadcastChannel<T> implements Broadcast<T> {
         @Override
         public CompletableFuture<T> receiveAsync() {
             Envelope h = takeHeld();
-            if (h != null) return CompletableFuture.completedFuture(deliver(h));
+            if (h != null) {
+                try {
+                    return CompletableFuture.completedFuture(deliver(h));
+                } catch (ChannelLaggedException lag) {
+                    return CompletableFuture.failedFuture(lag);
+                }
+            }
             CompletableFuture<Object> op = AsyncOp.receive(channel);
             Unwrapped<T> result = new Unwrapped<>(op);
             op.whenComplete((e, failure) -> {
@@ -389,7 +453,7 @@ public final class BroadcastChannel<T> implements Broadcast<T> {
                     return;
                 }
                 try {
-                    result.settle(deliver((Envelope) e), null);
+                    result.settle(deliverTaken((Envelope) e), null);
                 } catch (ChannelLaggedException lag) {
                     result.settle(null, lag);
                 }
@@ -397,16 +461,30 @@ public final class BroadcastChannel<T> implements Broadcast<T> {
             return result;
         }
 
+        /*
+         * Select clauses. The channel's closed-and-drained outcome first returns what is held (a select
+         * cannot look at it before committing), so "closed" is chosen only once nothing is left: onReceive
+         * is an "or closed" clause whose closed branch returns a held value or throws as onReceive does.
+         */
+
         @Override
         public <R> SelectClause<R> onReceive(Function<? super T, ? extends R> fn) {
             if (fn == null) throw new NullPointerException("onReceive function must not be null");
-            return Clause.receive(channel, (Envelope e) -> fn.apply(deliver(e)));
+            return Clause.receiveOrClosed(channel, (Envelope e) -> fn.apply(deliverTaken(e)), () -> {
+                Envelope h = takeHeld();
+                if (h != null) return fn.apply(deliver(h));
+                throw channel.closedException("select onReceive");
+            });
         }
 
         @Override
         public <R> SelectClause<R> onReceiveOrClosed(Function<? super T, ? extends R> fn, Supplier<? extends R> onClosed) {
             if (fn == null) throw new NullPointerException("onReceiveOrClosed value function must not be null");
-            return Clause.receiveOrClosed(channel, (Envelope e) -> fn.apply(deliver(e)), onClosed);
+            if (onClosed == null) throw new NullPointerException("onReceiveOrClosed closed supplier must not be null");
+            return Clause.receiveOrClosed(channel, (Envelope e) -> fn.apply(deliverTaken(e)), () -> {
+                Envelope h = takeHeld();
+                return h != null ? fn.apply(deliver(h)) : onClosed.get();
+            });
         }
 
         @Override
@@ -421,7 +499,18 @@ public final class BroadcastChannel<T> implements Broadcast<T> {
 
         @Override
         public synchronized boolean isEmpty() {
-            return held == null && channel.isEmpty0();
+            return held.isEmpty() && channel.isEmpty0();
+        }
+
+        /** The channel's snapshot, with the held envelopes counted as buffered (they are received next). */
+        @Override
+        public ChannelStats stats() {
+            ChannelStats s = channel.stats();
+            int h;
+            synchronized (this) {
+                h = held.size();
+            }
+            return new ChannelStats(Math.min(s.capacity(), s.buffered() + h), s.capacity(), s.waitingSenders(), s.waitingReceivers());
         }
 
         @Override

@@ -5,6 +5,7 @@ import dev.vela.channel.Channel;
 import dev.vela.channel.ChannelClosedException;
 import dev.vela.channel.ChannelDeadlockException;
 import dev.vela.channel.ChannelMetrics;
+import dev.vela.channel.ChannelStats;
 import dev.vela.channel.Permit;
 import dev.vela.channel.ReceiveManyException;
 import dev.vela.channel.Receiver;
@@ -229,6 +230,18 @@ public abstract sealed class ChannelCore<T> implements Channel<T> permits Buffer
 
     /** Values in the buffer now (a snapshot; exact when quiescent); 0 for rendezvous. */
     abstract long buffered0();
+
+    /**
+     * Introspection (docs/adr/0043-approximate-introspection.md): computed on demand from the buffer's
+     * positions and an O(n) scan of both queues of waiters; nothing is counted on the hot paths.
+     * Each part is read separately, so the whole is a racy snapshot, exact when quiescent.
+     */
+    @Override
+    public final ChannelStats stats() {
+        int capacity = capacity();
+        long buffered = Math.max(0, Math.min(buffered0(), capacity));
+        return new ChannelStats(buffered, capacity, sendWaiters().waitingCount(), receiveWaiters().waitingCount());
+    }
 
     // ---- metrics and discarded values (slow paths and one null check on the fast path) -------------
 

@@ -1,5 +1,6 @@
 package dev.vela.channel.internal;
 
+import dev.vela.channel.ChannelStats;
 import dev.vela.channel.Receiver;
 import dev.vela.channel.SelectClause;
 import java.time.Duration;
@@ -92,6 +93,11 @@ final class ChannelReceiver<T> implements Receiver<T> {
     @Override
     public boolean isEmpty() {
         return channel.isEmpty0();
+    }
+
+    @Override
+    public ChannelStats stats() {
+        return channel.stats();
     }
 
     @Override

@@ -21,6 +21,11 @@ final class SelectWaiter extends Waiter {
     }
 
     @Override
+    boolean isWaiting() {
+        return select.isWaiting();
+    }
+
+    @Override
     boolean complete(Object newState) {
         return select.fire(clause, newState);
     }

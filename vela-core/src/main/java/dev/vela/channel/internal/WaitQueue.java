@@ -156,6 +156,20 @@ final class WaitQueue {
         waiters.remove(w);
     }
 
+    /**
+     * Number of queued waiters that still wait (completed or withdrawn ones on their way out are not
+     * counted); a snapshot, O(n), for introspection ({@code ChannelCore.stats()}) only: never on a hot path.
+     */
+    int waitingCount() {
+        int n = 0;
+        Waiter s = slot;
+        if (s != null && s.isWaiting()) n++;
+        for (Waiter w : waiters) {
+            if (w.isWaiting()) n++;
+        }
+        return n;
+    }
+
     /** Number of queued waiters; O(n), for tests and diagnostics only. */
     int size() {
         return (slot != null ? 1 : 0) + waiters.size();

@@ -132,6 +132,14 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
     }
 
     /**
+     * Whether this waiter still waits (a snapshot, for introspection only: {@code ChannelCore.stats()});
+     * a select's clause waiter asks its select.
+     */
+    boolean isWaiting() {
+        return state == null;
+    }
+
+    /**
      * Completes this waiter with {@code newState} if it is still waiting, and wakes its owner.
      * A {@link SelectWaiter} completes the whole select instead (one CAS for all its clauses).
      *
