@@ -5,9 +5,7 @@ import dev.vela.time.internal.TimeSource;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One actor's {@link ActorTimers}.
@@ -165,13 +163,8 @@ final class ActorTimersImpl<M> implements ActorTimers<M> {
     }
 
     private Clock.Timer schedule(Fired f, long delayNanos, long periodNanos) {
-        Runnable task = () -> cell.deliverTimer(f);
-        TimeSource virtual = Clock.virtual();          // a test's virtual clock, if installed, drives the timer
-        if (virtual != null) return virtual.schedule(task, delayNanos, periodNanos);
-        ScheduledFuture<?> sf = periodNanos > 0
-                ? Scheduler.EXECUTOR.scheduleAtFixedRate(task, delayNanos, periodNanos, TimeUnit.NANOSECONDS)
-                : Scheduler.EXECUTOR.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-        return () -> sf.cancel(false);
+        // a test's virtual clock, if installed, drives the timer
+        return Clock.schedule(Scheduler.EXECUTOR, () -> cell.deliverTimer(f), delayNanos, periodNanos);
     }
 
     private static long saturatedNanos(Duration d) {

@@ -1,11 +1,9 @@
 package dev.vela.actor;
 
 import dev.vela.time.internal.Clock;
-import dev.vela.time.internal.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -67,13 +65,7 @@ final class PromiseRef<R> extends CompletableFuture<R> implements ActorRef<R> {
         long nanos = saturatedNanos(timeout);
         Runnable expire = () -> reply.completeExceptionally(new AskTimeoutException(
                 "ask to " + target.path() + " got no reply within " + timeout));
-        TimeSource virtual = Clock.virtual();              // a test's virtual clock, if installed, times the ask
-        if (virtual != null) {
-            reply.timer = virtual.schedule(expire, nanos, 0);
-        } else {
-            ScheduledFuture<?> f = Timer.EXECUTOR.schedule(expire, nanos, TimeUnit.NANOSECONDS);
-            reply.timer = () -> f.cancel(false);
-        }
+        reply.timer = Clock.schedule(Timer.EXECUTOR, expire, nanos, 0);   // a test's virtual clock, if installed, times the ask
         if (reply.isDone()) reply.timer.cancel();      // replied before the timer was set
         return reply;
     }

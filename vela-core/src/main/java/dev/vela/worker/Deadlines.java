@@ -1,11 +1,8 @@
 package dev.vela.worker;
 
 import dev.vela.time.internal.Clock;
-import dev.vela.time.internal.TimeSource;
 import java.time.Duration;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The one shared timer for worker and scope deadlines.
@@ -38,10 +35,7 @@ final class Deadlines {
      */
     static Clock.Timer schedule(Runnable action, long nanos) {
         Runnable fire = () -> Clock.start(Thread.ofVirtual().name("vela-deadline").unstarted(action));
-        TimeSource v = Clock.virtual();
-        if (v != null) return v.schedule(fire, nanos, 0);
-        Future<?> f = Holder.TIMER.schedule(fire, nanos, TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
+        return Clock.schedule(Holder.TIMER, fire, nanos, 0);
     }
 
     /** Duration to nanoseconds, saturating instead of overflowing. */

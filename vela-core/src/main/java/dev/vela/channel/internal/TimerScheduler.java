@@ -1,11 +1,8 @@
 package dev.vela.channel.internal;
 
 import dev.vela.time.internal.Clock;
-import dev.vela.time.internal.TimeSource;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The one daemon platform thread behind every {@code Timers} timer (internal): created on first use,
@@ -52,10 +49,7 @@ public final class TimerScheduler {
      * @return the scheduled task's handle
      */
     public static Clock.Timer schedule(Runnable task, long nanos) {
-        TimeSource v = Clock.virtual();
-        if (v != null) return v.schedule(() -> AsyncOp.resumingElsewhere(task), nanos, 0);
-        ScheduledFuture<?> f = Scheduler.INSTANCE.schedule(task, nanos, TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
+        return Clock.schedule(Scheduler.INSTANCE, () -> AsyncOp.resumingElsewhere(task), nanos, 0);
     }
 
     /**
@@ -66,9 +60,6 @@ public final class TimerScheduler {
      * @return the scheduled task; cancel it to stop
      */
     public static Clock.Timer scheduleAtFixedRate(Runnable task, long nanos) {
-        TimeSource v = Clock.virtual();
-        if (v != null) return v.schedule(() -> AsyncOp.resumingElsewhere(task), nanos, nanos);
-        ScheduledFuture<?> f = Scheduler.INSTANCE.scheduleAtFixedRate(task, nanos, nanos, TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
+        return Clock.schedule(Scheduler.INSTANCE, () -> AsyncOp.resumingElsewhere(task), nanos, nanos);
     }
 }

@@ -206,10 +206,31 @@ public final class Clock {
      * @return a handle that stops it
      */
     public static Timer scheduleReal(Runnable task, long delayNanos, long periodNanos) {
+        return onExecutor(HandOver.EXECUTOR, task, delayNanos, periodNanos);
+    }
+
+    /**
+     * Schedules {@code task} on the runtime's clock: on the installed virtual clock (which runs it on the
+     * thread that moves it), else on {@code real}, the caller's own timer thread. The one place that
+     * chooses between the two, for every timer of every module.
+     *
+     * @param real        the scheduler used under real time
+     * @param task        the task (short, never blocking)
+     * @param delayNanos  time until the first run, not negative
+     * @param periodNanos time between runs (fixed rate), or 0 for once
+     * @return a handle that stops it
+     */
+    public static Timer schedule(java.util.concurrent.ScheduledExecutorService real, Runnable task,
+                                 long delayNanos, long periodNanos) {
+        TimeSource v = virtual;
+        return v != null ? v.schedule(task, delayNanos, periodNanos) : onExecutor(real, task, delayNanos, periodNanos);
+    }
+
+    private static Timer onExecutor(java.util.concurrent.ScheduledExecutorService real, Runnable task,
+                                    long delayNanos, long periodNanos) {
         var unit = java.util.concurrent.TimeUnit.NANOSECONDS;
-        var f = periodNanos > 0
-                ? HandOver.EXECUTOR.scheduleAtFixedRate(task, Math.max(0, delayNanos), periodNanos, unit)
-                : HandOver.EXECUTOR.schedule(task, Math.max(0, delayNanos), unit);
+        long delay = Math.max(0, delayNanos);
+        var f = periodNanos > 0 ? real.scheduleAtFixedRate(task, delay, periodNanos, unit) : real.schedule(task, delay, unit);
         return () -> f.cancel(false);
     }
 
