@@ -126,6 +126,16 @@ public abstract class Actor<M> {
     protected void onTerminated(Terminated terminated) throws Exception {}
 
     /**
+     * Links: an actor {@linkplain ActorContext#link linked} to this one failed or terminated, and this
+     * actor {@linkplain ActorContext#trapExits traps exits}. Called on this actor's thread, between
+     * messages. Does nothing by default.
+     *
+     * @param signal which actor, and its failure or termination cause ({@code null}: a normal stop)
+     * @throws Exception a failure, handled like a failure of {@code receive}
+     */
+    protected void onExit(ExitSignal signal) throws Exception {}
+
+    /**
      * How this actor supervises its children; read each time a child fails. The default is
      * {@link SupervisorStrategy#oneForOne()}.
      *

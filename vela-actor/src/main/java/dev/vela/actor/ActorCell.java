@@ -4,18 +4,15 @@ import dev.vela.channel.Receiver;
 import dev.vela.channel.Select;
 import dev.vela.channel.SelectClause;
 import dev.vela.channel.Timers;
-import dev.vela.time.internal.Clock;
 import dev.vela.worker.WorkContext;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -23,26 +20,15 @@ import java.util.function.Supplier;
 /**
  * One actor: its reference, its context, and the loop that runs it on demand.
  *
- * <p>Implementation overview. An idle actor holds no thread (Akka/Pekko's dispatcher model on
- * virtual threads). Whoever gives it work (a tell into its mailbox, a {@link SysMsg}) then calls
- * {@link #signal()}: if the actor is {@link #IDLE} the caller moves it to {@link #RUNNING} by CAS and
- * starts a new virtual thread running {@link #run()}; if a runner is already active, the caller at
- * most marks it {@link #NOTIFIED}. The runner processes messages one at a time until it finds
- * nothing to do, spins briefly ({@link #IDLE_SPINS}), then tries {@code RUNNING → IDLE} by CAS and
- * ends. If a caller marked it {@code NOTIFIED} since it last looked, that CAS fails: the runner clears
- * the mark and looks again. No wake-up is lost: work added before a caller saw {@code NOTIFIED} is
- * found by the look that follows the runner's clearing of it, and work added after the runner went
- * {@code IDLE} makes its caller start a new runner. At most one runner exists: only the
- * {@code IDLE → RUNNING} CAS starts one, and only a runner leaves {@code RUNNING}/{@code NOTIFIED}.
- * Unlike Akka's "set idle, then re-check the mailbox", this needs no emptiness test on the channel.
- *
- * <p>The mailbox is a Vela channel ({@link MailboxQueue}); the runner only {@code poll}s it. Lifecycle
- * and supervision travel as {@link SysMsg}s on a separate Treiber stack ({@link #sysHead}), drained
- * before every message, so a stop or a directive overtakes ordinary messages and no mailbox policy can
- * drop one. A runner keeps its thread while it must wait (suspended for a directive or a restart
- * backoff, or selecting over channels it {@linkplain #listen listens} to); a system message wakes such
- * a waiting runner by interrupting it, only while it is inside {@link #blocking} (the wake protocol on
- * {@link #waitState}; channel operations promise that an interrupted receive took nothing).
+ * <p>Implementation overview. The runner thread, started on demand, the system-message stack and the
+ * wake protocol are {@link OnDemandRunner}'s; this class is what a runner does ({@link #run()}): create
+ * the instance, then {@link #loop()} — system messages first, then death-watch and link notices
+ * ({@link Relations}), unstashed messages, then the mailbox (a Vela channel, {@link MailboxQueue}, that
+ * the runner only {@code poll}s), or a select over the mailbox and the channels it
+ * {@linkplain #listen listens} to — until nothing is left and the runner goes idle. Lifecycle and
+ * supervision travel as {@link SysMsg}s, so a stop or a directive overtakes ordinary messages and no
+ * mailbox policy can drop one. A runner keeps its thread while it must wait (suspended for a directive
+ * or a restart backoff, or selecting over listened channels), inside {@code blocking}.
  *
  * <p>Context (docs/adr/0036): {@link #deliver} puts a message in the mailbox inside an {@link Envelope}
  * with the sender's {@link WorkContext} snapshot, only when that snapshot is not empty (with nothing
@@ -71,34 +57,18 @@ import java.util.function.Supplier;
  *
  * @param <M> the message type
  */
-final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
+final class ActorCell<M> extends OnDemandRunner implements ActorRef<M>, ActorContext<M> {
     private static final System.Logger LOG = System.getLogger("dev.vela.actor");
-    private static final VarHandle SYS;
-    private static final VarHandle WAIT;
-    private static final VarHandle STATE;
     private static final VarHandle TERMINATION;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            SYS = l.findVarHandle(ActorCell.class, "sysHead", SysMsg.class);
-            WAIT = l.findVarHandle(ActorCell.class, "waitState", int.class);
-            STATE = l.findVarHandle(ActorCell.class, "state", int.class);
             TERMINATION = l.findVarHandle(ActorCell.class, "termination", CompletableFuture.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    /** Starts runners: unnamed virtual threads (a name would cost a string per run). */
-    private static final ThreadFactory RUNNERS = Thread.ofVirtual().factory();
-
-    /**
-     * How many times a runner that found nothing to do yields ({@link Thread#yield()}) and looks for
-     * new work before it goes idle: a message that comes within that window is processed without
-     * starting a thread. {@code -Dvela.actor.idleSpins=N} overrides it (docs/adr/0026-actors-run-on-demand.md).
-     */
-    static final int IDLE_SPINS = Integer.getInteger("vela.actor.idleSpins", 4);
 
     /**
      * A runner that has processed this many messages in a row yields its carrier once, so that a
@@ -106,24 +76,8 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
      */
     private static final int FAIR_BATCH = 1024;
 
-    // Scheduling states (field state). Who moves them:
-    //   IDLE -> RUNNING     a signaller, by CAS; it then starts a runner (the only way one starts)
-    //   RUNNING -> NOTIFIED a signaller, by CAS: work arrived since the runner last looked
-    //   NOTIFIED -> RUNNING the runner, before it looks again
-    //   RUNNING -> IDLE     the runner, by CAS, as its very last action
-    //   any -> TERMINATED   the runner that terminated the actor; final
-    private static final int IDLE = 0, RUNNING = 1, NOTIFIED = 2, TERMINATED = 3;
-
-    /** Marks a closed system stack: set once, by the actor's runner, when it has terminated. */
-    private static final SysMsg CLOSED = new SysMsg.Closed();
     /** Select result meaning "nothing to process, go round the loop again". */
     private static final Object WAKE = new Object();
-
-    // Wake protocol states. Only the runner sets WAITING (before it blocks) and RUNNING (after);
-    // only a pusher moves WAITING -> WAKING (CAS), interrupts, and then sets WOKEN. The runner, leaving
-    // its wait, CASes WAITING -> RUNNING; if that fails it spins while WAKING, then clears the
-    // interrupt. So an interrupt is only ever delivered while the runner is inside blocking().
-    private static final int W_RUNNING = 0, WAITING = 1, WAKING = 2, WOKEN = 3;
 
     // ---- fixed at construction (memory: an idle actor is this cell, its mailbox and its Actor instance;
     //      everything rarely needed is created on first use, see Extra)
@@ -141,9 +95,6 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     private final WorkContext.Snapshot spawnContext;
 
     // ---- shared between threads
-    private volatile int state = RUNNING;      // IDLE/RUNNING/NOTIFIED/TERMINATED; CAS via STATE. Starts RUNNING: spawn starts the first runner
-    private volatile SysMsg sysHead;           // newest first; CAS via SYS; CLOSED once terminated
-    private volatile int waitState;            // W_RUNNING/WAITING/WAKING/WOKEN; CAS via WAIT
     private volatile boolean stopRequested;    // set once; no message processing begins afterwards
     /** Created on first use by CAS (TERMINATION); completed once, by the runner, when the actor has terminated. */
     private volatile CompletableFuture<Terminated> termination;
@@ -153,13 +104,6 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
      * themselves); its restart counts are runner-confined (see {@link Supervision}).
      */
     private Supervision supervision;
-    /**
-     * The current runner's thread while it runs (for checkOwnThread and the wake interrupt), null while
-     * idle so that an idle actor keeps no dead thread reachable. Plain: written only by the runner; a
-     * pusher reads it only after seeing WAITING, which the runner wrote after it.
-     */
-    private Thread runner;
-
     // ---- runner-confined (see the class comment)
     private boolean started;                   // the first runner has created the instance (or skipped it: stopped first)
     private Actor<M> actor;                    // the current instance; null before start and after a failed creation
@@ -168,25 +112,28 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     /** The rarely used state, created on first use; runner-confined except {@link Extra#terminatedNotice}. */
     private Extra<M> x;
 
-    /** What most actors never need: restart bookkeeping, death watch, listened channels, the final notice. */
+    /** What most actors never need: restart bookkeeping, death watch and links, listened channels, the final notice. */
     private static final class Extra<M> {
         Throwable pendingRestart;              // non-null: restart at restartAt with this cause
         long restartAt;                        // Timers.nanoTime() deadline of the pending restart
-        HashSet<ActorCell<?>> watchers;        // who watches this actor (lazily created)
-        HashSet<ActorCell<?>> watching;        // whom this actor watches (lazily created)
-        ArrayList<Terminated> deferredNotices; // death notices that came while suspended
+        Relations relations;                   // death watch and links (lazily created)
         ArrayList<Listened<?, M>> listened;    // extra channels the loop selects over (null: none)
         ActorTimersImpl<M> timers;             // context().timers(), created on first use; kept across restarts
         StashBuffer<M> stash;                  // context().stash(n), created on first use; kept across restarts
         /** Unstashed items, processed before the mailbox (Akka's prepend); null or empty: none. */
         ArrayDeque<Object> unstashed;
-        /** Written before {@link #sysHead} becomes CLOSED; read by whoever finds it CLOSED. */
+        /** Written before the system-message stack is closed; read by whoever finds it closed. */
         Terminated terminatedNotice;
     }
 
     private Extra<M> x() {
         Extra<M> e = x;
         return e != null ? e : (x = new Extra<>());
+    }
+
+    private Relations relations() {
+        Extra<M> e = x();
+        return e.relations != null ? e.relations : (e.relations = new Relations(this));
     }
 
     private ActorCell(ActorSystem system, ActorCell<?> parent, String name, int id, Supplier<? extends Actor<M>> factory,
@@ -342,9 +289,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     public void watch(ActorRef<?> target) {
         checkOwnThread("watch");
         ActorCell<?> t = cellOf(target, "watch");
-        Extra<M> e = x();
-        if (e.watching == null) e.watching = new HashSet<>();
-        if (!e.watching.add(t)) return;
+        if (!relations().watch(t)) return;
         if (!t.pushSys(new SysMsg.Watch(this))) {
             pushSys(new SysMsg.DeathNotice(t.x.terminatedNotice)); // already terminated: notice at once
         }
@@ -354,7 +299,31 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     public void unwatch(ActorRef<?> target) {
         checkOwnThread("unwatch");
         ActorCell<?> t = cellOf(target, "unwatch");
-        if (x != null && x.watching != null && x.watching.remove(t)) t.pushSys(new SysMsg.Unwatch(this));
+        if (x != null && x.relations != null && x.relations.unwatch(t)) t.pushSys(new SysMsg.Unwatch(this));
+    }
+
+    @Override
+    public void link(ActorRef<?> target) {
+        checkOwnThread("link");
+        ActorCell<?> t = cellOf(target, "link");
+        if (t == this) throw new IllegalArgumentException("an actor cannot link to itself (" + path() + ")");
+        if (!relations().link(t)) return;
+        if (!t.pushSys(new SysMsg.Link(this))) {   // already terminated: its exit signal at once
+            pushSys(new SysMsg.LinkExit(t, t.x.terminatedNotice.cause()));
+        }
+    }
+
+    @Override
+    public void unlink(ActorRef<?> target) {
+        checkOwnThread("unlink");
+        ActorCell<?> t = cellOf(target, "unlink");
+        if (x != null && x.relations != null && x.relations.unlink(t)) t.pushSys(new SysMsg.Unlink(this));
+    }
+
+    @Override
+    public void trapExits(boolean trap) {
+        checkOwnThread("trapExits");
+        relations().trapExits = trap;
     }
 
     @Override
@@ -427,105 +396,11 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     }
 
     // =====================================================================================
-    // Scheduling: signal, start, go idle
-    // =====================================================================================
-
-    /**
-     * New work (a message or a system message) has been made visible: make sure a runner will see it.
-     * Cheap while a runner is active and already notified: one volatile read.
-     */
-    private void signal() {
-        int s = state;
-        while (true) {
-            if (s == NOTIFIED || s == TERMINATED) return;
-            if (s == IDLE) {
-                if (STATE.compareAndSet(this, IDLE, RUNNING)) {
-                    startRunner();
-                    return;
-                }
-            } else if (STATE.compareAndSet(this, RUNNING, NOTIFIED)) {
-                return;
-            }
-            s = state;
-        }
-    }
-
-    /** Called only by whoever moved the state to RUNNING from IDLE (or by spawn, for the first run). */
-    private void startRunner() {
-        Clock.start(RUNNERS.newThread(this::run));      // start(), watched by a test's virtual clock if one is installed
-    }
-
-    /**
-     * The runner found nothing to do: yield a few times watching for new work, then go idle.
-     *
-     * @return {@code true} if the actor is now idle (the caller must end at once and touch nothing);
-     *         {@code false} if new work was signalled (the notification is cleared; look again)
-     */
-    private boolean goIdle() {
-        for (int i = IDLE_SPINS; i > 0 && state == RUNNING; i--) Thread.yield();
-        if (state == RUNNING) {
-            runner = null;
-            if (STATE.compareAndSet(this, RUNNING, IDLE)) return true;
-            runner = Thread.currentThread();
-        }
-        state = RUNNING; // was NOTIFIED; only signallers move RUNNING -> NOTIFIED again, after this write
-        return false;
-    }
-
-    // =====================================================================================
-    // System messages and the wake protocol
-    // =====================================================================================
-
-    /**
-     * Pushes a system message and wakes the actor if it is waiting.
-     *
-     * @return {@code false} if the actor has terminated (the message was not queued)
-     */
-    boolean pushSys(SysMsg s) {
-        while (true) {
-            SysMsg h = sysHead;
-            if (h == CLOSED) return false;
-            s.next = h;
-            if (SYS.compareAndSet(this, h, s)) break;
-        }
-        signal();
-        if (waitState == WAITING && WAIT.compareAndSet(this, WAITING, WAKING)) {
-            runner.interrupt();
-            waitState = WOKEN;
-        }
-        return true;
-    }
-
-    /** What the loop blocks on; may throw InterruptedException (a wake-up). */
-    @FunctionalInterface
-    private interface Blocker<T> {
-        T block() throws InterruptedException;
-    }
-
-    /** Runs {@code b} in the WAITING state, unless a system message is already pending. */
-    private <T> T blocking(Blocker<T> b) {
-        waitState = WAITING;
-        T result = null;
-        try {
-            if (sysHead == null) result = b.block();
-        } catch (InterruptedException wokenUp) {
-            // a system message arrived (or a stray interrupt): go round the loop
-        } finally {
-            if (!WAIT.compareAndSet(this, WAITING, W_RUNNING)) {
-                while (waitState == WAKING) Thread.onSpinWait(); // the pusher is between its CAS and interrupt()
-                waitState = W_RUNNING;
-            }
-            Thread.interrupted(); // never let a wake-up interrupt reach user code
-        }
-        return result;
-    }
-
-    // =====================================================================================
     // The loop
     // =====================================================================================
 
-    /** One runner: from a start by {@link #signal()} (or spawn) until the actor goes idle or terminates. */
-    private void run() {
+    @Override
+    void run() {
         runner = Thread.currentThread();
         try {
             if (!started) {
@@ -547,8 +422,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
             LOG.log(System.Logger.Level.ERROR, "actor " + path() + " crashed in its loop", bug);
             if (!terminated) terminate(bug);
         }
-        runner = null;
-        state = TERMINATED; // no runner ever starts again
+        endForGood();
     }
 
     private Actor<M> newInstance() {
@@ -569,12 +443,12 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     private boolean loop() {
         int inARow = 0;
         while (!terminated) {
-            if (sysHead != null) {
+            if (hasSystemMessages()) {
                 processSystemMessages();
             } else if (suspended) {
                 waitWhileSuspended();
-            } else if (x != null && x.deferredNotices != null && !x.deferredNotices.isEmpty()) {
-                deliverNotice(x.deferredNotices.removeFirst());
+            } else if (x != null && x.relations != null && x.relations.hasNotices()) {
+                deliverNotice(x.relations.nextNotice());
             } else if (x != null && x.unstashed != null && !x.unstashed.isEmpty()) {
                 process(x.unstashed.removeFirst());   // unstashed messages go before the mailbox
             } else if (x != null && x.listened != null) {
@@ -643,9 +517,17 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         }
     }
 
-    private void deliverNotice(Terminated t) {
+    /** Delivers a death notice or an exit signal (see {@link Relations}). */
+    private void deliverNotice(Object notice) {
         try {
-            actor.onTerminated(t);
+            switch (notice) {
+                case Terminated t -> actor.onTerminated(t);
+                case ExitSignal s when x.relations.trapExits -> actor.onExit(s);
+                case ExitSignal s -> {
+                    if (s.failed()) fail(new LinkedActorFailedException(this, s.actor(), s.cause()));
+                }
+                default -> throw new AssertionError(notice);
+            }
         } catch (Throwable e) {
             fail(e);
         }
@@ -671,43 +553,35 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         }
     }
 
-    /** Suspends this actor and reports the failure to its parent. */
+    /** Suspends this actor, breaks its links and reports the failure to its parent. */
     void fail(Throwable t) {
         suspended = true;
+        relations().breakLinks(t, true);   // also remembered: a link that arrives while suspended meets a failed instance
         if (parent == null || !parent.pushSys(new SysMsg.Failed(this, t))) terminate(t);
     }
 
     private void processSystemMessages() {
-        SysMsg s = (SysMsg) SYS.getAndSet(this, (SysMsg) null);
-        SysMsg fifo = null; // reverse: the stack is newest first
-        while (s != null) {
-            SysMsg next = s.next;
-            s.next = fifo;
-            fifo = s;
-            s = next;
-        }
-        for (SysMsg m = fifo; m != null; m = m.next) {
+        for (SysMsg m = takeSystemMessages(); m != null; m = m.next) {
             if (terminated) {
-                if (m instanceof SysMsg.Watch w) w.watcher.pushSys(new SysMsg.DeathNotice(x.terminatedNotice));
+                Relations.answerLate(m, x.terminatedNotice);
                 continue;
             }
             switch (m) {
                 case SysMsg.Stop st -> terminate(st.cause);
                 case SysMsg.Failed f -> supervision().childFailed(f.child, f.cause, strategy());
-                case SysMsg.Watch w -> {
-                    Extra<M> e = x();
-                    if (e.watchers == null) e.watchers = new HashSet<>();
-                    e.watchers.add(w.watcher);
-                }
-                case SysMsg.Unwatch u -> {
-                    if (x != null && x.watchers != null) x.watchers.remove(u.watcher);
-                }
-                case SysMsg.DeathNotice d -> {
-                    if (x != null && x.watching != null && x.watching.remove((ActorCell<?>) d.terminated.actor())) {
-                        if (x.deferredNotices == null) x.deferredNotices = new ArrayList<>(2);
-                        x.deferredNotices.add(d.terminated);
+                case SysMsg.Watch w -> relations().addWatcher(w.watcher);
+                case SysMsg.Unwatch u -> relations().removeWatcher(u.watcher);
+                case SysMsg.DeathNotice d -> relations().deathNotice(d.terminated);
+                case SysMsg.Link l -> {
+                    Relations r = relations();
+                    if (r.failure() != null) {
+                        l.partner.pushSys(new SysMsg.LinkExit(this, r.failure()));   // the linked instance is gone
+                    } else {
+                        r.link(l.partner);
                     }
                 }
+                case SysMsg.Unlink u -> relations().unlink(u.partner);
+                case SysMsg.LinkExit le -> relations().linkExit(le.from, le.cause);
                 case SysMsg.Resume r -> {
                     if (suspended && (x == null || x.pendingRestart == null)) {
                         if (actor == null) { // its creation failed: there is no instance to resume
@@ -716,6 +590,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
                             e.restartAt = Timers.nanoTime();
                         } else {
                             suspended = false;
+                            if (x != null && x.relations != null) x.relations.recovered(false);
                             Supervision sv = supervision();
                             if (sv != null) sv.resumeEscalatedChildren();
                         }
@@ -764,6 +639,7 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         stopChildrenAndWait();
         if (x.timers != null) x.timers.cancelAllTimers();   // the new instance starts its own
         if (x.stash != null) x.stash.unstashToCell();        // a restart never loses a stashed message
+        if (x.relations != null) x.relations.recovered(true);
         try {
             spawnContext.call(() -> {   // as at the first start: the spawner's context
                 actor = newInstance();
@@ -812,16 +688,8 @@ final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
         Terminated notice = new Terminated(this, cause);
         Extra<M> e = x();
         e.terminatedNotice = notice;
-        SysMsg late = (SysMsg) SYS.getAndSet(this, CLOSED);
-        for (SysMsg m = late; m != null; m = m.next) {
-            if (m instanceof SysMsg.Watch w) w.watcher.pushSys(new SysMsg.DeathNotice(notice));
-        }
-        if (e.watchers != null) {
-            for (ActorCell<?> w : e.watchers) w.pushSys(new SysMsg.DeathNotice(notice));
-        }
-        if (e.watching != null) {
-            for (ActorCell<?> w : e.watching) w.pushSys(new SysMsg.Unwatch(this));
-        }
+        for (SysMsg m = closeSystemMessages(); m != null; m = m.next) Relations.answerLate(m, notice);
+        if (e.relations != null) e.relations.terminated(notice);
         if (parent != null) {
             synchronized (parent) {
                 parent.supervision.remove(this); // the name is free again from here on

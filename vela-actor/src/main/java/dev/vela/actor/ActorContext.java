@@ -83,6 +83,40 @@ public interface ActorContext<M> {
     void unwatch(ActorRef<?> target);
 
     /**
+     * Links this actor and {@code target} both ways (Erlang's {@code link/1}): when either fails (its
+     * {@code receive} or a hook throws, whatever its supervisor then decides) or terminates, the link
+     * breaks and the other gets an exit signal. An actor that does not {@linkplain #trapExits trap
+     * exits} fails on a signal that carries a cause, with a {@link LinkedActorFailedException} (so its
+     * own links fire in turn, and its supervisor decides as for any failure), and ignores a normal
+     * stop; one that traps exits receives every signal in {@link Actor#onExit(ExitSignal)}. Linking
+     * twice is one link; linking an actor that has already terminated gives its exit signal at once.
+     * Links are not kept across a failure: a restarted actor links again (in {@code preStart}, say).
+     *
+     * @param target the actor to link to (not this actor, not an ask's reply reference)
+     * @throws IllegalArgumentException if {@code target} is this actor or a reply reference
+     * @throws IllegalStateException    if called from another thread
+     */
+    void link(ActorRef<?> target);
+
+    /**
+     * Removes the link with {@code target} (both ways); no exit signal from it is delivered afterwards.
+     *
+     * @param target the linked actor
+     * @throws IllegalStateException if called from another thread
+     */
+    void unlink(ActorRef<?> target);
+
+    /**
+     * Makes exit signals of linked actors come to {@link Actor#onExit(ExitSignal)} instead of failing
+     * this actor (Erlang's {@code process_flag(trap_exit, true)}). Off by default and again after each
+     * restart: a new instance sets it in {@code preStart} if it wants it.
+     *
+     * @param trap {@code true} to receive exit signals as calls of {@code onExit}
+     * @throws IllegalStateException if called from another thread
+     */
+    void trapExits(boolean trap);
+
+    /**
      * Makes this actor's loop select over its mailbox and {@code source}: each value received from
      * {@code source} is turned into a message by {@code adapter} and processed like any other message,
      * one at a time. Ready sources and the mailbox are served fairly (uniformly at random). When

@@ -16,11 +16,12 @@ import java.util.List;
  * {@code Failed} message is processed. It asks the strategy's decider for a directive, selects the
  * affected children by the strategy's kind (the failing one; all; the failing one and those spawned
  * after it) and sends each of them {@code Resume}, {@code Restart(cause, backoff)} or {@code Stop}.
- * For a restart it first drops the failing child's restart times older than the window; if
- * {@code maxRestarts} remain, the limit is exceeded: the affected children stop with a
- * {@link RestartLimitExceededException} and the parent escalates it (Erlang's intensity rule).
- * Counting is per failing child (Akka's rule), so under one-for-all a sibling restarted along with
- * the failing child does not use up its own budget.
+ * For a restart it first drops the restart times older than the window from the list that counts
+ * (the failing child's, or the supervisor's own under {@code PER_SUPERVISOR}); if {@code maxRestarts}
+ * remain, the limit is exceeded: the affected children (per child) or all children (per supervisor,
+ * as Erlang's supervisor terminates them all) stop with a {@link RestartLimitExceededException} and
+ * the parent escalates it (Erlang's intensity rule). Per child (Akka's rule), under one-for-all a
+ * sibling restarted along with the failing child does not use up its own budget.
  *
  * <p>Thread safety: {@link #children} is guarded by the owner cell's monitor, because the guardian
  * spawns from any thread and a terminating child removes itself. {@link #restarts} and
@@ -29,7 +30,8 @@ import java.util.List;
 final class Supervision {
     private final ActorCell<?> owner;
     private LinkedHashMap<Object, ActorCell<?>> children;   // guarded by owner; siblingKey -> live child, spawn order
-    private HashMap<ActorCell<?>, ArrayDeque<Long>> restarts; // owner thread; Timers.nanoTime() of restarts in the window
+    private HashMap<ActorCell<?>, ArrayDeque<Long>> restarts; // owner thread; per child: Timers.nanoTime() of restarts in the window
+    private ArrayDeque<Long> allRestarts;                     // owner thread; PER_SUPERVISOR: the same for every child
     private HashSet<ActorCell<?>> escalated;                  // owner thread; children suspended by an ESCALATE
 
     Supervision(ActorCell<?> owner) {
@@ -82,16 +84,30 @@ final class Supervision {
     }
 
     private void restart(ActorCell<?> child, Throwable cause, SupervisorStrategy strategy, List<ActorCell<?>> affected) {
-        if (restarts == null) restarts = new HashMap<>();
-        ArrayDeque<Long> times = restarts.computeIfAbsent(child, c -> new ArrayDeque<>());
+        boolean perSupervisor = strategy.restartCounting() == SupervisorStrategy.RestartCounting.PER_SUPERVISOR;
+        ArrayDeque<Long> times;
+        if (perSupervisor) {
+            if (allRestarts == null) allRestarts = new ArrayDeque<>();
+            times = allRestarts;
+        } else {
+            if (restarts == null) restarts = new HashMap<>();
+            times = restarts.computeIfAbsent(child, c -> new ArrayDeque<>());
+        }
         long now = Timers.nanoTime();                // the runtime's clock: a test's virtual clock too
         long windowNanos = strategy.window().toNanos();
         while (!times.isEmpty() && now - times.peekFirst() > windowNanos) times.removeFirst();
         int before = times.size();
         if (before >= strategy.maxRestarts()) {
             RestartLimitExceededException limit = new RestartLimitExceededException(child.path() + " failed again after "
-                    + before + " restart(s) within " + strategy.window() + " (at most " + strategy.maxRestarts()
-                    + " allowed); stopping it and escalating", cause);
+                    + before + " restart(s)" + (perSupervisor ? " of the children of " + owner.path() : "") + " within "
+                    + strategy.window() + " (at most " + strategy.maxRestarts() + " allowed); stopping "
+                    + (perSupervisor ? "all of them" : "it") + " and escalating", cause);
+            if (perSupervisor) {
+                synchronized (owner) {
+                    affected = new ArrayList<>(children.values());
+                }
+                allRestarts = null;   // a fresh count for whatever children the supervisor has next
+            }
             forget(affected);
             for (ActorCell<?> c : affected) c.stop(limit);
             owner.escalate(limit, child);

@@ -19,11 +19,18 @@ import java.util.function.Function;
  *     .withBackoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(30)));
  * }</pre>
  *
- * <p><b>Restart intensity.</b> Restarts are counted per failing child within a sliding window. When a
- * child that has already been restarted {@code maxRestarts} times within the window fails again
- * (with a decider that says {@link Directive#RESTART}), the children the kind selects are stopped with
- * that failure as cause, and the supervisor itself fails with a {@link RestartLimitExceededException}
- * (escalation), as an Erlang supervisor does. {@code maxRestarts = 0} means "never restart".
+ * <p><b>Restart intensity.</b> Restarts are counted within a sliding window, per failing child by
+ * default ({@link RestartCounting#PER_CHILD}, Akka's rule) or for the whole supervisor
+ * ({@link RestartCounting#PER_SUPERVISOR}, Erlang's rule: {@code intensity} restarts of any children
+ * within {@code period}). Per child: when a child that has already been restarted {@code maxRestarts}
+ * times within the window fails again (with a decider that says {@link Directive#RESTART}), the
+ * children the kind selects are stopped with a {@link RestartLimitExceededException} (the failure as
+ * its cause), and the supervisor itself fails with it (escalation). Per supervisor: when
+ * {@code maxRestarts} restarts of any of its children already lie in the window, the next restart
+ * stops <em>all</em> its children and escalates, as an Erlang supervisor terminates its children and
+ * exits. {@code maxRestarts = 0} means "never restart". Under one-for-all, one failure counts one
+ * restart either way, and per child a sibling restarted along with the failing child does not use up
+ * its own budget.
  *
  * <p><b>Defaults</b> ({@link #oneForOne()} and the others): the decider restarts on every
  * {@link Exception} and escalates every {@link Error}; at most 3 restarts within 60 s (the prototype's
@@ -41,6 +48,14 @@ public final class SupervisorStrategy {
         REST_FOR_ONE
     }
 
+    /** What the restart intensity ({@link #withMaxRestarts}) counts (docs/adr/0045). */
+    public enum RestartCounting {
+        /** Each child has its own budget of restarts in the window (Akka's rule; the default). */
+        PER_CHILD,
+        /** The restarts of all children share one budget, as an Erlang supervisor's intensity does. */
+        PER_SUPERVISOR
+    }
+
     private static final Function<Throwable, Directive> DEFAULT_DECIDER =
             t -> t instanceof Error ? Directive.ESCALATE : Directive.RESTART;
 
@@ -49,14 +64,16 @@ public final class SupervisorStrategy {
     private final int maxRestarts;
     private final Duration window;
     private final Backoff backoff;
+    private final RestartCounting counting;
 
     private SupervisorStrategy(Kind kind, Function<? super Throwable, Directive> decider, int maxRestarts,
-                               Duration window, Backoff backoff) {
+                               Duration window, Backoff backoff, RestartCounting counting) {
         this.kind = kind;
         this.decider = decider;
         this.maxRestarts = maxRestarts;
         this.window = window;
         this.backoff = backoff;
+        this.counting = counting;
     }
 
     /**
@@ -87,7 +104,7 @@ public final class SupervisorStrategy {
     }
 
     private static SupervisorStrategy of(Kind kind) {
-        return new SupervisorStrategy(kind, DEFAULT_DECIDER, 3, Duration.ofSeconds(60), Backoff.none());
+        return new SupervisorStrategy(kind, DEFAULT_DECIDER, 3, Duration.ofSeconds(60), Backoff.none(), RestartCounting.PER_CHILD);
     }
 
     /**
@@ -99,7 +116,7 @@ public final class SupervisorStrategy {
      */
     public SupervisorStrategy withDecider(Function<? super Throwable, Directive> decider) {
         Objects.requireNonNull(decider, "decider");
-        return new SupervisorStrategy(kind, decider, maxRestarts, window, backoff);
+        return new SupervisorStrategy(kind, decider, maxRestarts, window, backoff, counting);
     }
 
     /**
@@ -116,11 +133,31 @@ public final class SupervisorStrategy {
         if (window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("restart window must be positive, got " + window);
         }
-        return new SupervisorStrategy(kind, decider, maxRestarts, window, backoff);
+        return new SupervisorStrategy(kind, decider, maxRestarts, window, backoff, counting);
     }
 
     /**
-     * Sets the backoff before each restart: the {@code n}-th restart of a child within the window
+     * Sets what the restart intensity counts: each child's restarts apart ({@link RestartCounting#PER_CHILD},
+     * the default) or all children's restarts together ({@link RestartCounting#PER_SUPERVISOR}, Erlang).
+     *
+     * <pre>{@code
+     * SupervisorStrategy.oneForOne()                       // Erlang: intensity 5, period 10 s, per supervisor
+     *     .withMaxRestarts(5, Duration.ofSeconds(10))
+     *     .withRestartCounting(RestartCounting.PER_SUPERVISOR);
+     * }</pre>
+     *
+     * @param counting what to count, not null
+     * @return a copy with this counting
+     * @throws NullPointerException if {@code counting} is null
+     */
+    public SupervisorStrategy withRestartCounting(RestartCounting counting) {
+        Objects.requireNonNull(counting, "counting");
+        return new SupervisorStrategy(kind, decider, maxRestarts, window, backoff, counting);
+    }
+
+    /**
+     * Sets the backoff before each restart: the {@code n}-th restart within the window (of the child,
+     * or of any child when counted {@linkplain RestartCounting#PER_SUPERVISOR per supervisor})
      * ({@code n = 1} for the first) waits {@code backoff.delay(n)}, jitter included. While a child
      * waits for its restart it processes no message; its mailbox keeps filling (under its overflow
      * policy) and a stop ends the wait at once.
@@ -131,7 +168,7 @@ public final class SupervisorStrategy {
      */
     public SupervisorStrategy withBackoff(Backoff backoff) {
         Objects.requireNonNull(backoff, "backoff");
-        return new SupervisorStrategy(kind, decider, maxRestarts, window, backoff);
+        return new SupervisorStrategy(kind, decider, maxRestarts, window, backoff, counting);
     }
 
     /**
@@ -186,8 +223,18 @@ public final class SupervisorStrategy {
         return backoff;
     }
 
+    /**
+     * What the restart intensity counts ({@link RestartCounting#PER_CHILD} unless set).
+     *
+     * @return the counting
+     */
+    public RestartCounting restartCounting() {
+        return counting;
+    }
+
     @Override
     public String toString() {
-        return "SupervisorStrategy[" + kind + ", max " + maxRestarts + " restarts in " + window + ", " + backoff + "]";
+        return "SupervisorStrategy[" + kind + ", max " + maxRestarts + " restarts in " + window
+                + (counting == RestartCounting.PER_SUPERVISOR ? " per supervisor" : " per child") + ", " + backoff + "]";
     }
 }

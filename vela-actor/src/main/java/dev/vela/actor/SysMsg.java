@@ -57,6 +57,35 @@ abstract sealed class SysMsg {
         }
     }
 
+    /** To a partner: link with {@code partner} (both sides then hold the link). */
+    static final class Link extends SysMsg {
+        final ActorCell<?> partner;
+
+        Link(ActorCell<?> partner) {
+            this.partner = partner;
+        }
+    }
+
+    /** To a partner: {@code partner} removed the link. */
+    static final class Unlink extends SysMsg {
+        final ActorCell<?> partner;
+
+        Unlink(ActorCell<?> partner) {
+            this.partner = partner;
+        }
+    }
+
+    /** To a partner: the linked actor {@code from} failed or terminated ({@code cause} null: a normal stop). */
+    static final class LinkExit extends SysMsg {
+        final ActorCell<?> from;
+        final Throwable cause;
+
+        LinkExit(ActorCell<?> from, Throwable cause) {
+            this.from = from;
+            this.cause = cause;
+        }
+    }
+
     /** Directive RESUME: leave the suspended state, keep the instance. */
     static final class Resume extends SysMsg {}
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.channel.Timers;
@@ -218,6 +219,53 @@ class SupervisionTest extends ActorTestBase {
             s.shutdown();
             assertTrue(s.awaitTermination(Duration.ofSeconds(10)));
         }
+    }
+
+    @Test
+    void countedPerSupervisorTheRestartsOfAllChildrenShareOneBudgetAndTheLimitStopsThemAll() throws Exception {
+        Probe<Throwable> topDecisions = new Probe<>();
+        ActorSystem s = ActorSystem.create("persup", SupervisorStrategy.oneForOne().withDecider(t -> {
+            topDecisions.add(t);
+            return Directive.STOP;
+        }));
+        try {
+            s.spawn("p", () -> new Parent(SupervisorStrategy.oneForOne().withMaxRestarts(2, Duration.ofSeconds(30))
+                    .withRestartCounting(SupervisorStrategy.RestartCounting.PER_SUPERVISOR), List.of("x", "y", "z"), events, refs));
+            List<ActorRef<String>> kids = refs.next();
+            java.util.Set<String> starts = new java.util.HashSet<>();
+            for (int i = 0; i < 3; i++) starts.add(events.next());
+            assertEquals(java.util.Set.of("x:start", "y:start", "z:start"), starts);
+            kids.get(0).tell("ise");
+            expect("x:preRestart(x broken)", "x:postRestart(x broken)", "x:start");
+            kids.get(1).tell("ise");
+            expect("y:preRestart(y broken)", "y:postRestart(y broken)", "y:start");
+            kids.get(2).tell("ise");                   // the third restart of any child within 30 s: over the limit
+            java.util.Set<String> stops = new java.util.HashSet<>();
+            for (int i = 0; i < 3; i++) stops.add(events.next());
+            assertEquals(java.util.Set.of("x:stop", "y:stop", "z:stop"), stops, "Erlang: the supervisor stops all its children");
+            for (ActorRef<String> k : kids) assertInstanceOf(RestartLimitExceededException.class, awaitTerminated(k).cause());
+            Throwable escalated = topDecisions.next();
+            assertInstanceOf(RestartLimitExceededException.class, escalated);
+            assertTrue(escalated.getMessage().contains("of the children of vela://persup/user/p within"), escalated.getMessage());
+            assertInstanceOf(IllegalStateException.class, escalated.getCause());
+        } finally {
+            s.shutdown();
+            assertTrue(s.awaitTermination(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    void countedPerChildTheSameFailuresRestartEveryChild() throws Exception {
+        var kids = parentWith("p", SupervisorStrategy.oneForOne().withMaxRestarts(2, Duration.ofSeconds(30)), "x", "y", "z");
+        for (int i = 0; i < 3; i++) {
+            String n = List.of("x", "y", "z").get(i);
+            kids.get(i).tell("ise");
+            expect(n + ":preRestart(" + n + " broken)", n + ":postRestart(" + n + " broken)", n + ":start");
+        }
+        assertEquals(SupervisorStrategy.RestartCounting.PER_CHILD, SupervisorStrategy.oneForOne().restartCounting());
+        assertTrue(SupervisorStrategy.oneForOne().withRestartCounting(SupervisorStrategy.RestartCounting.PER_SUPERVISOR)
+                .toString().contains("per supervisor"));
+        assertThrows(NullPointerException.class, () -> SupervisorStrategy.oneForOne().withRestartCounting(null));
     }
 
     // ---- restart window and backoff, in virtual time: exact instants (real-clock smoke tests below)
