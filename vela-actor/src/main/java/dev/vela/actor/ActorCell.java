@@ -289,7 +289,7 @@ final class ActorCell<M> extends OnDemandRunner implements ActorRef<M>, ActorCon
     public void watch(ActorRef<?> target) {
         checkOwnThread("watch");
         ActorCell<?> t = cellOf(target, "watch");
-        if (!relations().watch(t)) return;
+        if (!relations().watch(t, target)) return;
         if (!t.pushSys(new SysMsg.Watch(this))) {
             pushSys(new SysMsg.DeathNotice(t.x.terminatedNotice)); // already terminated: notice at once
         }
@@ -307,7 +307,7 @@ final class ActorCell<M> extends OnDemandRunner implements ActorRef<M>, ActorCon
         checkOwnThread("link");
         ActorCell<?> t = cellOf(target, "link");
         if (t == this) throw new IllegalArgumentException("an actor cannot link to itself (" + path() + ")");
-        if (!relations().link(t)) return;
+        if (!relations().link(t, target)) return;
         if (!t.pushSys(new SysMsg.Link(this))) {   // already terminated: its exit signal at once
             pushSys(new SysMsg.LinkExit(t, t.x.terminatedNotice.cause()));
         }
@@ -382,10 +382,15 @@ final class ActorCell<M> extends OnDemandRunner implements ActorRef<M>, ActorCon
         signal();
     }
 
+    /** The actor behind {@code ref}: itself, or a router's pool head (watching or linking a pool means its head). */
     private static ActorCell<?> cellOf(ActorRef<?> ref, String op) {
         Objects.requireNonNull(ref, "target");
-        if (ref instanceof ActorCell<?> c) return c;
-        throw new IllegalArgumentException("cannot " + op + " " + ref + ": only actors can be watched, not ask replies");
+        return switch (ref) {
+            case ActorCell<?> c -> c;
+            case Router<?> r -> r.head();
+            case PromiseRef<?> p -> throw new IllegalArgumentException("cannot " + op + " " + ref
+                    + ": it is an ask's reply reference, not an actor");
+        };
     }
 
     void checkOwnThread(String op) {
@@ -577,7 +582,7 @@ final class ActorCell<M> extends OnDemandRunner implements ActorRef<M>, ActorCon
                     if (r.failure() != null) {
                         l.partner.pushSys(new SysMsg.LinkExit(this, r.failure()));   // the linked instance is gone
                     } else {
-                        r.link(l.partner);
+                        r.link(l.partner, l.partner);
                     }
                 }
                 case SysMsg.Unlink u -> relations().unlink(u.partner);

@@ -27,7 +27,7 @@ import java.util.function.Function;
  *
  * @param <M> the type of messages the actor accepts
  */
-public sealed interface ActorRef<M> permits ActorCell, PromiseRef {
+public sealed interface ActorRef<M> permits ActorCell, PromiseRef, Router {
 
     /**
      * The actor's name, unique among its siblings.

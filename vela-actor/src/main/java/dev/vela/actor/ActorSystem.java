@@ -28,6 +28,8 @@ public final class ActorSystem implements AutoCloseable {
     private final DeadLetters deadLetters = new DeadLetters();
     private final AtomicLong generatedNames = new AtomicLong();
     private final ActorCell<Void> guardian;
+    /** Registered actors by key; closed when the guardian has terminated (read lazily: assigned below). */
+    private final Registry registry = new Registry(this, system -> system.guardian.terminationFuture());
 
     private ActorSystem(String name, SupervisorStrategy strategy) {
         this.name = name;
@@ -126,6 +128,17 @@ public final class ActorSystem implements AutoCloseable {
      */
     public DeadLetters deadLetters() {
         return deadLetters;
+    }
+
+    /**
+     * The actor registry of this system: actors registered under typed names ({@link ActorKey}), found
+     * with {@link Registry#lookup} or awaited with {@link Registry#whenRegistered}; an actor is
+     * unregistered when it terminates.
+     *
+     * @return the registry (one per system)
+     */
+    public Registry registry() {
+        return registry;
     }
 
     /**

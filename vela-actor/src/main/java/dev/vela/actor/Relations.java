@@ -1,6 +1,7 @@
 package dev.vela.actor;
 
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
 
 /**
@@ -32,9 +33,13 @@ import java.util.HashSet;
 final class Relations {
     private final ActorCell<?> owner;
     private HashSet<ActorCell<?>> watchers;   // who watches the owner; null: none yet
-    private HashSet<ActorCell<?>> watching;   // whom the owner watches; null: none yet
-    /** Linked partners; each holds the owner in its own set, except while a Link/LinkExit/Unlink is in flight. */
-    private HashSet<ActorCell<?>> links;
+    /** Whom the owner watches, each with the reference the owner gave (a {@link Router} for a pool's head); null: none yet. */
+    private HashMap<ActorCell<?>, ActorRef<?>> watching;
+    /**
+     * Linked partners, each with the reference notices name it by (as given to {@code link}, else the
+     * cell); each partner holds the owner in its own map, except while a Link/LinkExit/Unlink is in flight.
+     */
+    private HashMap<ActorCell<?>, ActorRef<?>> links;
     /** Set by {@link #breakLinks} at a failure, cleared by {@link #recovered}: the answer to a late {@code Link}. */
     private Throwable failure;
     /** Exit signals come to {@link Actor#onExit} instead of failing the owner; reset at each restart (a new instance). */
@@ -48,15 +53,15 @@ final class Relations {
 
     // ---- death watch
 
-    /** The owner starts watching {@code target}; false if it already did. */
-    boolean watch(ActorCell<?> target) {
-        if (watching == null) watching = new HashSet<>();
-        return watching.add(target);
+    /** The owner starts watching {@code target} (named {@code as} in its notice); false if it already did. */
+    boolean watch(ActorCell<?> target, ActorRef<?> as) {
+        if (watching == null) watching = new HashMap<>();
+        return watching.putIfAbsent(target, as) == null;
     }
 
     /** The owner stops watching {@code target}; false if it did not. */
     boolean unwatch(ActorCell<?> target) {
-        return watching != null && watching.remove(target);
+        return watching != null && watching.remove(target) != null;
     }
 
     void addWatcher(ActorCell<?> watcher) {
@@ -70,20 +75,21 @@ final class Relations {
 
     /** A watched actor terminated: queue the notice if the owner still watches it. */
     void deathNotice(Terminated t) {
-        if (watching != null && watching.remove((ActorCell<?>) t.actor())) notices.addLast(t);
+        ActorRef<?> as = watching == null ? null : watching.remove((ActorCell<?>) t.actor());
+        if (as != null) notices.addLast(as == t.actor() ? t : new Terminated(as, t.cause()));
     }
 
     // ---- links
 
-    /** The owner links to {@code partner}; false if already linked. */
-    boolean link(ActorCell<?> partner) {
-        if (links == null) links = new HashSet<>();
-        return links.add(partner);
+    /** The owner links to {@code partner} (named {@code as} in its exit signal); false if already linked. */
+    boolean link(ActorCell<?> partner, ActorRef<?> as) {
+        if (links == null) links = new HashMap<>();
+        return links.putIfAbsent(partner, as) == null;
     }
 
     /** The owner unlinks from {@code partner}; false if it was not linked. */
     boolean unlink(ActorCell<?> partner) {
-        return links != null && links.remove(partner);
+        return links != null && links.remove(partner) != null;
     }
 
     /** The failure that a {@code Link} arriving now is answered with; null when the owner is not failed. */
@@ -93,7 +99,8 @@ final class Relations {
 
     /** A linked partner failed or terminated: queue its exit signal if the owner is still linked to it. */
     void linkExit(ActorCell<?> from, Throwable cause) {
-        if (unlink(from)) notices.addLast(new ExitSignal(from, cause));
+        ActorRef<?> as = links == null ? null : links.remove(from);
+        if (as != null) notices.addLast(new ExitSignal(as, cause));
     }
 
     /**
@@ -103,7 +110,7 @@ final class Relations {
     void breakLinks(Throwable cause, boolean failed) {
         if (failed) failure = cause;
         if (links == null || links.isEmpty()) return;
-        for (ActorCell<?> p : links) p.pushSys(new SysMsg.LinkExit(owner, cause));
+        for (ActorCell<?> p : links.keySet()) p.pushSys(new SysMsg.LinkExit(owner, cause));
         links = null;
     }
 
@@ -131,7 +138,7 @@ final class Relations {
             for (ActorCell<?> w : watchers) w.pushSys(new SysMsg.DeathNotice(notice));
         }
         if (watching != null) {
-            for (ActorCell<?> w : watching) w.pushSys(new SysMsg.Unwatch(owner));
+            for (ActorCell<?> w : watching.keySet()) w.pushSys(new SysMsg.Unwatch(owner));
         }
         notices.clear();
     }

@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  * once, in this JVM, between the scenarios as before.
  *
  * <pre>
- *   (default)        3 rounds; per round and case 1 fork, 1 × 1 s warmup, 2 × 0.1 s measurement — about 10 minutes on 2 cores
+ *   (default)        3 rounds; per round and case 1 fork, 1 × 1 s warmup, 2 × 0.1 s measurement — about 11 minutes on 2 cores
  *   --full           publication grade: 10 rounds; per round 1 fork, 2 × 1 s warmup, 3 × 1 s measurement (about 1.5 hours)
  *   --quick          smoke run: 2 rounds in-process (no fork), 1 × 0.1 s warmup, 1 × 0.1 s measurement; numbers not comparable
  *   --tiny           the self-test's run: 1 round in-process, 1 × 10 ms warmup, 1 × 20 ms measurement, smallest sizes (seconds)
@@ -76,6 +76,8 @@ public final class BenchMain {
             ActorBench.class,                                                           // issue 6: actors vs Pekko typed actors
             WatchBench.class,                                                           // issue 15: watch vs volatile + park
             ReceiveManyBench.class,                                                     // ADR 0039: receiveMany vs drainTo
+            RouterBench.class,                                                          // ADR 0047: pool routers vs Pekko typed's
+            SemaphoreBench.class,                                                       // ADR 0041: Semaphore vs j.u.c.Semaphore
             GoBench.class);                                                             // the optional Go column
 
     /** The plain-Java benchmarks of {@link #BENCHMARKS}, each run as one case by {@link #runPlain}. */
@@ -131,7 +133,7 @@ public final class BenchMain {
     static final Settings TINY = new Settings(Effort.TINY, 1, 0, 1, TimeValue.milliseconds(10), 1, TimeValue.milliseconds(20));
     static final Settings QUICK = new Settings(Effort.QUICK, 2, 0, 1, TimeValue.milliseconds(100), 1, TimeValue.milliseconds(100));
     /**
-     * About 10 minutes for the 107 JMH cases and the plain benchmarks on 2 cores: three forks per case
+     * About 11 minutes for the 114 JMH cases and the plain benchmarks on 2 cores: three forks per case
      * of about 1.9 s (0.6 s of it the JVM start). Three rounds, because a median of three survives one
      * fork on the wrong level of a bimodal benchmark; 1 s of warmup, because a fresh fork reaches its
      * steady state only after about a second: on the rendezvous hand-off Vela runs at twice its steady
@@ -489,18 +491,21 @@ public final class BenchMain {
 
     /**
      * Combinations of @Param values that {@code ./vela bench} leaves out to keep the default run short
-     * (about 10 minutes): a biased select over one clause has nothing to be biased about (fair vs biased is
+     * (about 11 minutes): a biased select over one clause has nothing to be biased about (fair vs biased is
      * measured with two clauses); unordered {@code mapPar} is a Vela variant with no ordered peer to beat
      * (the ordered one is compared); a pipeline of small bounded channels is compared with the bounded
      * JDK queue, ArrayBlockingQueue, not LinkedBlockingQueue (measured on the MPSC row of the same
      * class); of the watch, only the lock-step ping-pong with 4 readers (the cost of waking several
-     * parked readers, the watch's own work; the other 10 cases would add about a minute). Plain JMH still runs them.
+     * parked readers, the watch's own work; the other 10 cases would add about a minute); of the semaphore,
+     * only 1 permit (the most contended; vela, fair and unfair j.u.c: 3 cases, the 3 with 2 permits would add
+     * 17 s). Plain JMH still runs them.
      */
     static boolean skipped(Case c) {
         return c.type() == SelectBench.class && c.method().equals("oneClause") && c.impl().equals("vela-biased")
                 || c.type() == PipelineBench.class && c.impl().equals("velaUnordered")
                 || c.type() == BoundedFlowBench.class && c.method().equals("chain") && c.impl().equals("lbq")
-                || c.type() == WatchBench.class && !(c.method().equals("pingPong") && "4".equals(c.params().get("readers")));
+                || c.type() == WatchBench.class && !(c.method().equals("pingPong") && "4".equals(c.params().get("readers")))
+                || c.type() == SemaphoreBench.class && !"1".equals(c.params().get("permits"));
     }
 
     private static void expand(Class<?> type, String method, List<Field> params, int i,
@@ -543,7 +548,7 @@ public final class BenchMain {
                   Each scenario runs in interleaved rounds: every implementation once per round, in its own short
                   JVM, the order rotating from round to round; ratios Vela ÷ peer are taken within each round and
                   reported as their median with min … max over the rounds.
-                  (default)       3 rounds; per round and case 1 fork, 1 × 1 s warmup, 2 × 0.1 s measurement (about 10 minutes on 2 cores)
+                  (default)       3 rounds; per round and case 1 fork, 1 × 1 s warmup, 2 × 0.1 s measurement (about 11 minutes on 2 cores)
                   --full          10 rounds; per round and case 1 fork, 2 × 1 s warmup, 3 × 1 s measurement (publication grade, about 1.5 hours)
                   --quick         smoke run: 2 rounds, in-process (about 1.5 minutes, numbers not comparable)
                   --tiny          self-test run: 1 round, in-process (seconds, numbers meaningless)

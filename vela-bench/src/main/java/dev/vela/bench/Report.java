@@ -116,6 +116,11 @@ final class Report {
                     p.get("readers"), "1".equals(p.get("readers")) ? "" : "s", WatchBench.MESSAGES);
             case "ReceiveManyBench.spsc" -> String.format(Locale.ROOT, "batch receive: SPSC capacity %s, %,d msgs, batches of up to %d",
                     p.get("capacity"), ReceiveManyBench.MESSAGES, ReceiveManyBench.BATCH);
+            case "RouterBench.tell1Sender" -> String.format(Locale.ROOT, "actors: pool router (%s), 1 sender → %d routees, %,d messages, end to end",
+                    "roundRobin".equals(p.get("routing")) ? "round robin" : "consistent hash, " + RouterBench.VIRTUAL_NODES + " virtual nodes",
+                    RouterBench.ROUTEES, RouterBench.MESSAGES);
+            case "SemaphoreBench.acquireRelease" -> String.format(Locale.ROOT, "semaphore: %d virtual threads × %,d acquire/release, %s permit%s",
+                    SemaphoreBench.THREADS, SemaphoreBench.OPS, p.get("permits"), "1".equals(p.get("permits")) ? "" : "s");
             default -> c.scenario();
         };
     }
@@ -130,7 +135,8 @@ final class Report {
         return switch (c.impl()) {
             case "vela" -> isSpawn(c) ? "Vela Worker.spawn + join" : select ? "Vela select (fair)"
                     : async ? "Vela sendAsync/receiveAsync" : many ? "Vela receiveMany(" + ReceiveManyBench.BATCH + ")"
-                    : c.type() == WatchBench.class ? "Vela Watch" : "Vela";
+                    : c.type() == WatchBench.class ? "Vela Watch" : c.type() == RouterBench.class ? "Vela pool router"
+                    : c.type() == SemaphoreBench.class ? "Vela Semaphore" : "Vela";
             case "vela-each" -> "Vela receive(), one at a time";
             case "abq-drain" -> "ArrayBlockingQueue.drainTo(" + (ReceiveManyBench.BATCH - 1) + ")";
             case "abq-each" -> "ArrayBlockingQueue.take()";
@@ -139,7 +145,10 @@ final class Report {
             case "velaUnordered" -> "Vela mapParUnordered";
             case "parallelStream" -> "Java parallel stream";
             case "pekko" -> c.type() == PipelineBench.class ? "Pekko Streams 1.7.0"
-                    : c.type() == ActorBench.class ? "Pekko typed actors 1.7.0" : c.impl();
+                    : c.type() == ActorBench.class ? "Pekko typed actors 1.7.0"
+                    : c.type() == RouterBench.class ? "Pekko typed pool router 1.7.0" : c.impl();
+            case "juc-unfair" -> "java.util.concurrent.Semaphore (unfair)";
+            case "juc-fair" -> "java.util.concurrent.Semaphore (fair)";
             case "jox" -> select ? "Jox 1.0.1 select" : "Jox 1.0.1";
             case "cf" -> "CompletableFuture hand-off";
             case "abq" -> "ArrayBlockingQueue";
@@ -184,7 +193,8 @@ final class Report {
 
     static String unit(Case c) {
         return isMemory(c) ? "bytes/message (Vela unbounded; table at the end)" : isSpawn(c) ? "spawn+join/s"
-                : isAsync(c) ? "round trips/s" : c.type() == PipelineBench.class ? "elements/s" : isWatch(c) ? watchUnit(c) : "msg/s";
+                : isAsync(c) ? "round trips/s" : c.type() == PipelineBench.class ? "elements/s" : isWatch(c) ? watchUnit(c)
+                : c.type() == SemaphoreBench.class ? "acquire+release/s" : "msg/s";
     }
 
     static boolean isWatch(Case c) { return c.type() == WatchBench.class; }
@@ -197,7 +207,8 @@ final class Report {
     /** The score's unit in a table header. */
     static String tableUnit(Case c) {
         return isSpawn(c) ? "spawn+join/s (µs each)" : isAsync(c) ? "round trips/s"
-                : c.type() == PipelineBench.class ? "elements/s" : isWatch(c) ? watchUnit(c) : "messages/s";
+                : c.type() == PipelineBench.class ? "elements/s" : isWatch(c) ? watchUnit(c)
+                : c.type() == SemaphoreBench.class ? "acquire+release/s" : "messages/s";
     }
 
     /**

@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.*;
  * acquire and release {@value #OPS} times (blocking acquire, nothing done while holding), with 1 or 2
  * permits so that threads really contend and wait. Score = acquire/release pairs per second, from the
  * start of the threads to the end of the last one.
- * Not registered in {@code BenchMain} (the lead decides).
+ * In {@code ./vela bench}'s default run with 1 permit only ({@code BenchMain}); plain JMH runs both.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput) @OutputTimeUnit(TimeUnit.SECONDS)

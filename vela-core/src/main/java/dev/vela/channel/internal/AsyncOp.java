@@ -56,12 +56,19 @@ final class AsyncOp<T> extends CompletableFuture<T> {
     private volatile int phase = RUNNING;
     /** The waiter of the current wait; written by the owner before phase becomes WAITING. */
     private AsyncWaiter current;
+    /** A receive that completes with {@link ChannelCore#SEL_DRAINED} instead of failing when closed (final). */
+    private final boolean orClosed;
     /** Whether this operation has already been counted as one that waited (owner only; plain). */
     private boolean waited;
 
     private AsyncOp(ChannelCore<?> channel, Object element) {
+        this(channel, element, false);
+    }
+
+    private AsyncOp(ChannelCore<?> channel, Object element, boolean orClosed) {
         this.channel = channel;
         this.element = element;
+        this.orClosed = orClosed;
     }
 
     static CompletableFuture<Void> send(ChannelCore<?> ch, Object value) {
@@ -72,6 +79,17 @@ final class AsyncOp<T> extends CompletableFuture<T> {
 
     static <T> CompletableFuture<T> receive(ChannelCore<T> ch) {
         AsyncOp<T> op = new AsyncOp<>(ch, null);
+        op.attempt();
+        return op;
+    }
+
+    /**
+     * {@link #receive} without the exception (package-internal, for waits where the close is the
+     * expected outcome, as the watch's signal): completes with the element, or with
+     * {@link ChannelCore#SEL_DRAINED} when the channel is closed and drained; withdrawn as any other.
+     */
+    static CompletableFuture<Object> receiveOrClosed(ChannelCore<?> ch) {
+        AsyncOp<Object> op = new AsyncOp<>(ch, null, true);
         op.attempt();
         return op;
     }
@@ -164,8 +182,8 @@ final class AsyncOp<T> extends CompletableFuture<T> {
             } else {
                 Object e = channel.selectTryReceive();
                 if (e != ChannelCore.SEL_EMPTY) {
-                    finish(e == ChannelCore.SEL_DRAINED ? null : (T) e,
-                            e == ChannelCore.SEL_DRAINED ? channel.closedException("receiveAsync") : null);
+                    if (e == ChannelCore.SEL_DRAINED && !orClosed) finish(null, channel.closedException("receiveAsync"));
+                    else finish((T) e, null);
                     return;
                 }
             }

@@ -152,9 +152,21 @@ public final class RendezvousChannel<T> extends ChannelCore<T> {
     @Override
     @SuppressWarnings("unchecked")
     T receive0(long nanos) throws InterruptedException {
+        Object r = receiveOrClosed0(nanos);
+        if (r == SEL_DRAINED) throw closedException("receive");
+        return (T) r;
+    }
+
+    /**
+     * {@link #receive0} without the exception (package-internal, for waits where the close is the
+     * expected outcome, as the watch's signal): an element, null on timeout, or {@link #SEL_DRAINED}
+     * when the channel is closed and no sender waits. The same wait in every other respect: the one
+     * {@link Waiter}, the same metrics, JFR event and interruption semantics.
+     */
+    Object receiveOrClosed0(long nanos) throws InterruptedException {
         Object e = takeFromSender();
-        if (e != null) return (T) e;
-        if (isClosed()) throw closedException("receive");
+        if (e != null) return e;
+        if (isClosed()) return SEL_DRAINED;
         if (nanos == 0) return null;
         countReceiveWaited();
         ChannelEvents.Blocked event = ChannelEvents.begin();
@@ -165,14 +177,14 @@ public final class RendezvousChannel<T> extends ChannelCore<T> {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private T receiveSlow(long nanos) throws InterruptedException {
+    /** The blocking part of {@link #receiveOrClosed0}: an element, null on timeout, or SEL_DRAINED. */
+    private Object receiveSlow(long nanos) throws InterruptedException {
         boolean timed = nanos < FOREVER_NANOS;
         long deadline = nanos == 0 ? 0 : deadline(nanos);
         while (true) {
             Object e = takeFromSender();
-            if (e != null) return (T) e;
-            if (isClosed()) throw closedException("receive");
+            if (e != null) return e;
+            if (isClosed()) return SEL_DRAINED;
             if (nanos == 0) return null;
             if (Thread.interrupted()) throw interrupted();
             Waiter me = new Waiter(Thread.currentThread(), null, this, "receive");
@@ -197,7 +209,7 @@ public final class RendezvousChannel<T> extends ChannelCore<T> {
                     return null;
                 }
                 if (s == Waiter.INTERRUPTED) Thread.currentThread().interrupt(); // served: keep the flag
-                return (T) served;
+                return served;
             }
             if (s == Waiter.RETRY || s == Waiter.CLOSED) {
                 if (timed && deadline - Clock.nanoTime() <= 0) {
@@ -206,7 +218,7 @@ public final class RendezvousChannel<T> extends ChannelCore<T> {
                 }
                 continue;
             }
-            return (T) s;                                     // an element handed over by a sender
+            return s;                                         // an element handed over by a sender
         }
     }
 

@@ -24,10 +24,12 @@ import java.util.function.UnaryOperator;
  * (a CAS to a copy of the state carrying it, {@link #awaitSignal}) unless one is there already, and
  * waits on it as a receive; whoever replaces a state carrying a signal — the next send or the close —
  * closes that channel, which wakes every waiter on it at once. So every way of waiting is a way of
- * receiving from a channel the runtime already has: a blocking or timed wait is
- * {@code RendezvousChannel.receive0} (parked through the one {@link Waiter}, on the runtime's
- * {@code Clock}, seen by the deadlock watchdog, interrupt-safe), an async wait is its
- * {@code receiveAsync} (withdrawn by cancelling it), a select clause is its {@code onReceiveOrClosed}.
+ * receiving from a channel the runtime already has, in its receive-or-closed form (the close is the
+ * expected wake-up, so it is reported by a marker, never by an exception): a blocking or timed wait
+ * is {@code RendezvousChannel.receiveOrClosed0} (the wait of {@code receive0}: parked through the one
+ * {@link Waiter}, on the runtime's {@code Clock}, seen by the deadlock watchdog, interrupt-safe), an
+ * async wait is {@code AsyncOp.receiveOrClosed} (the {@code receiveAsync} operation, withdrawn by
+ * cancelling it), a select clause is its {@code onReceiveOrClosed}.
  * A wake-up always means "the state was replaced"; the waiter then re-reads the state.
  *
  * <p><b>No lost wake-up.</b> The signal is part of the state the sender replaces by CAS: either the

@@ -163,13 +163,10 @@ public final class WatchSubscription<T> implements WatchReceiver<T> {
             }
             RendezvousChannel<Object> signal = watch.awaitSignal(seen);
             if (signal == null) continue;                  // newer or closed meanwhile: look again
-            try {
-                // Nothing is sent on a signal: this returns null only on timeout, and ends with
-                // ChannelClosedException when the version we waited on was replaced.
-                if (signal.receive0(left) == null) return null;
-            } catch (ChannelClosedException replaced) {
-                // the state moved on: look again
-            }
+            // Nothing is sent on a signal: this returns null only on timeout, and SEL_DRAINED (no
+            // exception: a close is the expected wake-up) when the version we waited on was replaced.
+            if (signal.receiveOrClosed0(left) == null) return null;
+            // the state moved on: look again
         }
     }
 
@@ -209,7 +206,7 @@ public final class WatchSubscription<T> implements WatchReceiver<T> {
             }
             RendezvousChannel<Object> signal = watch.awaitSignal(cur);
             if (signal == null) continue;
-            CompletableFuture<Object> wait = signal.receiver().receiveAsync();
+            CompletableFuture<Object> wait = AsyncOp.receiveOrClosed(signal);   // completes, never fails, on the close
             out.whenComplete((v, e) -> {
                 if (e != null) wait.cancel(false);
             });
