@@ -1,14 +1,20 @@
 package dev.vela.examples;
 
 import dev.vela.actor.Actor;
+import dev.vela.actor.ActorKey;
 import dev.vela.actor.ActorRef;
 import dev.vela.actor.ActorSystem;
+import dev.vela.actor.Router;
+import dev.vela.actor.Routers;
 import dev.vela.actor.SupervisorStrategy;
 import dev.vela.worker.Backoff;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** README: "Actors". A counter actor with tell and ask, supervised: a failure restarts it with fresh state. */
+/**
+ * README: "Actors". A counter actor with tell and ask, supervised: a failure restarts it with fresh state;
+ * then a pool of counters behind one router, found by name in the registry.
+ */
 public final class ActorsExample {
     private ActorsExample() {}
 
@@ -48,6 +54,15 @@ public final class ActorsExample {
             counter.tell(new Crash());                                      // supervisor restarts it
             counter.tell(new Add(1));                                       // the mailbox is kept
             System.out.println("after restart = " + counter.ask(Get::new, Duration.ofSeconds(1)).get(2, TimeUnit.SECONDS));
+
+            ActorKey<CounterMsg> counters = ActorKey.of("counters", CounterMsg.class);
+            Router<CounterMsg> pool = Routers.pool(3, Counter::new).spawn(system, "counters"); // round robin
+            system.registry().register(counters, pool);                     // found by name from now on
+            ActorRef<CounterMsg> found = system.registry().lookup(counters).orElseThrow();
+            for (int i = 0; i < 9; i++) found.tell(new Add(1));             // straight to a routee: 3 each
+            long total = 0;
+            for (ActorRef<CounterMsg> r : pool.routees()) total += r.ask(Get::new, Duration.ofSeconds(1)).get(2, TimeUnit.SECONDS);
+            System.out.println("pool of " + pool.routees().size() + " counted " + total);
 
             counter.stop();
             counter.tell(new Add(1));                                       // too late: a dead letter

@@ -39,7 +39,8 @@ class ExamplesTest {
             Map.entry("pipeline", List.of("sum of squares 1..50 = 42925")),
             Map.entry("pipelines", List.of("sum of squares 1..50 = 42925", "merged 12 elements, sum = 660",
                     "failed: bad element 1; workers left: 0")),
-            Map.entry("actors", List.of("count = 55", "restarted after: boom", "after restart = 1", "dead letters: 1")),
+            Map.entry("actors", List.of("count = 55", "restarted after: boom", "after restart = 1", "pool of 3 counted 9",
+                    "dead letters: 1")),
             Map.entry("testing", List.of("price 42 after attempts at [+0 ms, +100 ms, +300 ms, +700 ms]",
                     "beat 1 at 2000-01-01T00:00:01Z", "beat 2 at 2000-01-01T00:00:02Z", "beat 3 at 2000-01-01T00:00:03Z",
                     "quiet until +3999 ms")));
