@@ -11,6 +11,11 @@
  * {@link java.util.concurrent.TimeoutException} from {@code join(Duration)} (the caller stopped
  * waiting; the worker runs on). See {@code docs/workers.md}.
  *
+ * <p>Limits: {@link dev.vela.worker.Semaphore} (at most {@code n} holders) and
+ * {@link dev.vela.worker.RateLimiter} (at most {@code n} permits per period, with bursts), both with
+ * blocking, timed, async and select-clause acquires; {@link dev.vela.worker.Retry} with
+ * {@link dev.vela.worker.Backoff} for work that may fail.
+ *
  * <p>{@link dev.vela.worker.WorkContext} carries registered {@link java.lang.ScopedValue} bindings and
  * {@link dev.vela.worker.ContextCarrier} contexts (an MDC, a tracing span) from the code that spawns,
  * submits or tells to the thread that runs the work.
