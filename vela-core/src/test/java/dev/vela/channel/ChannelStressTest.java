@@ -59,7 +59,7 @@ class ChannelStressTest {
     void quickStress(Flavor flavor) throws Exception {
         long seed = System.nanoTime();
         Closer[] closers = Closer.values();
-        long acked = 0, interruptedCalls = 0;
+        long acked = 0, interruptedCalls = 0, interrupts = 0;
         for (int round = 0; round < 6; round++) {
             int consumers = round % 2 == 0 ? 1 : 3;
             Config c = new Config(4, consumers, 150_000, closers[round % closers.length], true, seed + round,
@@ -67,9 +67,14 @@ class ChannelStressTest {
             Outcome o = run(flavor, c);
             acked += o.acked;
             interruptedCalls += o.interruptedCalls;
+            interrupts += o.interrupts;
         }
         assertTrue(acked > 100_000, "the quick stress must move real traffic, moved " + acked);
-        assertTrue(interruptedCalls > 0, "some blocking calls must have been interrupted");
+        assertTrue(interrupts > 0, "the interrupter must have interrupted someone");
+        // On an unbounded flavour only a consumer on an empty channel blocks; with four fast producers that
+        // can be rare enough that no interrupt lands on a blocked call in a quick run (seen once on a busy
+        // machine, PRIORITY_UNBOUNDED). Where sends block too, six rounds always hit some.
+        if (flavor.isFinite()) assertTrue(interruptedCalls > 0, "some blocking calls must have been interrupted");
     }
 
     /** Large size: ≥ 1.5·10⁷ acknowledged messages per flavour, ≥ 10⁸ over the seven flavours. */
