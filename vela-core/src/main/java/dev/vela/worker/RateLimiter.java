@@ -311,9 +311,7 @@ public final class RateLimiter {
      * @return a future that completes when a permit was consumed
      */
     public CompletableFuture<Void> acquireAsync() {
-        AcquireFuture f = new AcquireFuture(rx.receiveAsync());
-        f.start();
-        return f;
+        return TokenAcquire.follow(rx.receiveAsync(), "rate limiter '" + name + "'", this::tokenTaken, REFILLING::isBound);
     }
 
     /**
@@ -468,73 +466,5 @@ public final class RateLimiter {
         }
         BigInteger[] qr = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divideAndRemainder(BigInteger.valueOf(c));
         return qr[0].longValue() + (qr[1].signum() == 0 ? 0 : 1);
-    }
-
-    /**
-     * The future of {@link #acquireAsync()}: follows the channel's receive future ({@code source})
-     * and withdraws it when cancelled or completed exceptionally from outside. States: pending;
-     * completed normally once {@code source} delivered a token (the permit is counted as consumed);
-     * cancelled or exceptional only after {@code source} was withdrawn (nothing taken). Since the
-     * channel is never closed, {@code source} completes exceptionally only through our withdrawals.
-     */
-    private final class AcquireFuture extends CompletableFuture<Void> {
-        /** Final; the channel's pending receive, an operation that withdraws itself on cancel. */
-        private final CompletableFuture<Object> source;
-
-        AcquireFuture(CompletableFuture<Object> source) {
-            this.source = source;
-        }
-
-        /** Hooks the token's arrival; called once, after construction. */
-        void start() {
-            source.whenComplete((token, failure) -> {
-                if (failure != null) {
-                    return;                                 // only our own withdrawal, which completes this future itself
-                }
-                tokenTaken();
-                if (REFILLING.isBound()) {                  // a refill handed it over: not its thread for user stages
-                    Clock.start(Thread.ofVirtual().name("vela-rate-limiter-async").unstarted(this::granted));
-                } else {
-                    granted();
-                }
-            });
-        }
-
-        private void granted() {
-            super.complete(null);
-        }
-
-        /** Withdraws the acquire; false if a permit was handed over first (the future completes normally). */
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            if (source.cancel(false)) {
-                return super.cancel(false);
-            }
-            return false;
-        }
-
-        /** Withdraws the acquire (used by {@code orTimeout}); false if a permit was handed over first. */
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
-            if (ex == null) {
-                throw new NullPointerException("ex must not be null");
-            }
-            if (source.completeExceptionally(ex)) {
-                return super.completeExceptionally(ex);
-            }
-            return false;
-        }
-
-        /** Not supported: completing from outside could lose a permit in flight. */
-        @Override
-        public boolean complete(Void value) {
-            throw new UnsupportedOperationException("the future of an acquire of rate limiter '" + name
-                    + "' completes by itself; use cancel() to withdraw it");
-        }
-
-        @Override
-        public <U> CompletableFuture<U> newIncompleteFuture() {
-            return new CompletableFuture<>();
-        }
     }
 }

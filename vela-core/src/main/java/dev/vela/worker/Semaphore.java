@@ -211,9 +211,7 @@ public final class Semaphore {
      * @return a future that completes when a permit is held
      */
     public CompletableFuture<Void> acquireAsync() {
-        AcquireFuture f = new AcquireFuture(rx.receiveAsync());
-        f.start();
-        return f;
+        return TokenAcquire.follow(rx.receiveAsync(), "semaphore '" + name + "'", available::decrementAndGet, () -> false);
     }
 
     /**
@@ -314,67 +312,5 @@ public final class Semaphore {
     @Override
     public String toString() {
         return "Semaphore[" + name + ", available " + availablePermits() + " of " + permits + "]";
-    }
-
-    // ------------------------------------------------------------------ machinery
-
-    /**
-     * The future of {@link #acquireAsync()}: follows the channel's receive future ({@code source})
-     * and withdraws it when cancelled or completed exceptionally from outside. States: pending;
-     * completed normally once {@code source} delivered a token (the permit is held and counted);
-     * cancelled or exceptional only after {@code source} was withdrawn (nothing taken). Since the
-     * channel is never closed, {@code source} completes exceptionally only through our withdrawals.
-     */
-    private final class AcquireFuture extends CompletableFuture<Void> {
-        /** Final; the channel's pending receive, an operation that withdraws itself on cancel. */
-        private final CompletableFuture<Object> source;
-
-        AcquireFuture(CompletableFuture<Object> source) {
-            this.source = source;
-        }
-
-        /** Hooks the token's arrival; called once, after construction. */
-        void start() {
-            source.whenComplete((token, failure) -> {
-                if (failure == null) {
-                    available.decrementAndGet();
-                    super.complete(null);
-                }
-                // exceptional: only our own withdrawal, which completes this future itself
-            });
-        }
-
-        /** Withdraws the acquire; false if a permit was handed over first (the future completes normally). */
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            if (source.cancel(false)) {
-                return super.cancel(false);
-            }
-            return false;
-        }
-
-        /** Withdraws the acquire (used by {@code orTimeout}); false if a permit was handed over first. */
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
-            if (ex == null) {
-                throw new NullPointerException("ex must not be null");
-            }
-            if (source.completeExceptionally(ex)) {
-                return super.completeExceptionally(ex);
-            }
-            return false;
-        }
-
-        /** Not supported: completing from outside could lose a permit in flight. */
-        @Override
-        public boolean complete(Void value) {
-            throw new UnsupportedOperationException("the future of an acquire of semaphore '" + name
-                    + "' completes by itself; use cancel() to withdraw it");
-        }
-
-        @Override
-        public <U> CompletableFuture<U> newIncompleteFuture() {
-            return new CompletableFuture<>();
-        }
     }
 }
