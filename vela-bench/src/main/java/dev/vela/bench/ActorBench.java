@@ -135,6 +135,11 @@ public class ActorBench {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        stop(vela, pekko);
+    }
+
+    /** Stops whichever of the two systems a trial started (either may be null), waiting up to 30 s for each. */
+    static void stop(ActorSystem vela, org.apache.pekko.actor.typed.ActorSystem<?> pekko) throws Exception {
         if (vela != null) {
             vela.shutdown();
             vela.awaitTermination(Duration.ofSeconds(30));

@@ -4,7 +4,6 @@ import dev.vela.actor.Actor;
 import dev.vela.actor.ActorSystem;
 import dev.vela.actor.Router;
 import dev.vela.actor.Routers;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -132,14 +131,7 @@ public class RouterBench {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        if (vela != null) {
-            vela.shutdown();
-            vela.awaitTermination(Duration.ofSeconds(30));
-        }
-        if (pekko != null) {
-            pekko.terminate();
-            pekko.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
+        ActorBench.stop(vela, pekko);
     }
 
     /** {@value #MESSAGES} tells from the JMH thread to a pool of {@value #ROUTEES}, ended when all are processed. */
