@@ -74,7 +74,7 @@ public final class BenchMain {
             PipelineBench.class,                                                        // issue 7: pipelines vs Pekko Streams
             BroadcastBench.class,                                                       // issue 9: broadcast vs CoW list of ABQs
             ActorBench.class,                                                           // issue 6: actors vs Pekko typed actors
-            WatchBench.class,                                                           // issue 15: watch vs volatile + park
+            WatchBench.class,                                                           // issue 15: watch vs volatile + park, StateFlow
             ReceiveManyBench.class,                                                     // ADR 0039: receiveMany vs drainTo
             RouterBench.class,                                                          // ADR 0047: pool routers vs Pekko typed's
             SemaphoreBench.class,                                                       // ADR 0041: Semaphore vs j.u.c.Semaphore
@@ -133,7 +133,7 @@ public final class BenchMain {
     static final Settings TINY = new Settings(Effort.TINY, 1, 0, 1, TimeValue.milliseconds(10), 1, TimeValue.milliseconds(20));
     static final Settings QUICK = new Settings(Effort.QUICK, 2, 0, 1, TimeValue.milliseconds(100), 1, TimeValue.milliseconds(100));
     /**
-     * About 11 minutes for the 114 JMH cases and the plain benchmarks on 2 cores: three forks per case
+     * About 11 minutes for the 115 JMH cases and the plain benchmarks on 2 cores: three forks per case
      * of about 1.9 s (0.6 s of it the JVM start). Three rounds, because a median of three survives one
      * fork on the wrong level of a bimodal benchmark; 1 s of warmup, because a fresh fork reaches its
      * steady state only after about a second: on the rendezvous hand-off Vela runs at twice its steady
@@ -496,9 +496,9 @@ public final class BenchMain {
      * (the ordered one is compared); a pipeline of small bounded channels is compared with the bounded
      * JDK queue, ArrayBlockingQueue, not LinkedBlockingQueue (measured on the MPSC row of the same
      * class); of the watch, only the lock-step ping-pong with 4 readers (the cost of waking several
-     * parked readers, the watch's own work; the other 10 cases would add about a minute); of the semaphore,
-     * only 1 permit (the most contended; vela, fair and unfair j.u.c: 3 cases, the 3 with 2 permits would add
-     * 17 s). Plain JMH still runs them.
+     * parked readers, the watch's own work; vela, volatile + park and Kotlin's StateFlow: 3 cases, the other
+     * 15 would add about a minute and a half); of the semaphore, only 1 permit (the most contended; vela,
+     * fair and unfair j.u.c: 3 cases, the 3 with 2 permits would add 17 s). Plain JMH still runs them.
      */
     static boolean skipped(Case c) {
         return c.type() == SelectBench.class && c.method().equals("oneClause") && c.impl().equals("vela-biased")

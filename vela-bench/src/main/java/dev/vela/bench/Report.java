@@ -141,6 +141,7 @@ final class Report {
             case "abq-drain" -> "ArrayBlockingQueue.drainTo(" + (ReceiveManyBench.BATCH - 1) + ")";
             case "abq-each" -> "ArrayBlockingQueue.take()";
             case "volatile-park" -> "volatile + LockSupport.park/unpark";
+            case "stateflow" -> "Kotlin MutableStateFlow (kotlinx.coroutines " + WatchBench.KOTLINX_COROUTINES + ")";
             case "vela-biased" -> "Vela selectBiased";
             case "velaUnordered" -> "Vela mapParUnordered";
             case "parallelStream" -> "Java parallel stream";
@@ -309,8 +310,9 @@ final class Report {
         sb.append("== The seed's performance table, measured honestly, with the peers\n")
                 .append(SeedTable.console(seedRows(outcomes), go)).append('\n');
         sb.append("== Every scenario\n\n");
-        String fmt = "  %-34s %-26s %-22s %-7s %-22s %s%n";
         for (Scenario s : scenarios(outcomes)) {
+            int nameWidth = Math.max(34, s.rows().stream().mapToInt(o -> implName(o.c()).length()).max().orElse(0));
+            String fmt = "  %-" + nameWidth + "s %-26s %-22s %-7s %-22s %s%n";  // wider for a long name (Kotlin's StateFlow)
             sb.append("== ").append(s.title()).append("  [").append(s.first().benchmark()).append("]\n");
             sb.append(String.format(Locale.ROOT, fmt, (Object[]) row("implementation", header(s))));
             for (Outcome o : s.rows()) sb.append(String.format(Locale.ROOT, fmt, (Object[]) row(implName(o.c()), cells(s, o))));
