@@ -21,6 +21,8 @@ public final class DeadLetters {
     public static final String EXCEPTION = "vela.dlt.exception";
     /** Header: that exception's message (may be empty). */
     public static final String MESSAGE = "vela.dlt.message";
+    /** Header: how many times the record was processed before it was given up (decimal, at least 1; 1 for an undeserializable record). */
+    public static final String ATTEMPTS = "vela.dlt.attempts";
     /** Header: that exception's stack trace, cut to 8 KiB. */
     public static final String STACKTRACE = "vela.dlt.stacktrace";
 
@@ -33,10 +35,11 @@ public final class DeadLetters {
      *
      * @param topic  the dead-letter topic
      * @param record the poison record
-     * @param cause  why its processing failed
+     * @param cause  why its processing failed (the last attempt's failure)
+     * @param attempts how many attempts were made
      * @return a message of the raw bytes with the record's headers and the {@code vela.dlt.*} headers
      */
-    static KafkaMessage<byte[], byte[]> of(String topic, KafkaRecord<?, ?> record, Throwable cause) {
+    static KafkaMessage<byte[], byte[]> of(String topic, KafkaRecord<?, ?> record, Throwable cause, int attempts) {
         KafkaMessage<byte[], byte[]> m = KafkaMessage.to(topic, record.rawKey(), record.rawValue());
         for (Header h : record.headers()) m = m.withHeader(h.key(), h.value());
         var trace = new StringWriter();
@@ -47,6 +50,7 @@ public final class DeadLetters {
                 .withHeader(OFFSET, Long.toString(record.offset()))
                 .withHeader(EXCEPTION, cause.getClass().getName())
                 .withHeader(MESSAGE, cause.getMessage() == null ? "" : cause.getMessage())
+                .withHeader(ATTEMPTS, Integer.toString(Math.max(1, attempts)))
                 .withHeader(STACKTRACE, t.length() > MAX_TRACE ? t.substring(0, MAX_TRACE) : t);
     }
 

@@ -1,7 +1,8 @@
 package dev.vela.kafka;
 
 import dev.vela.channel.ChannelClosedException;
-import dev.vela.channel.Receiver;
+import dev.vela.worker.Retry;
+import dev.vela.worker.RetryExhaustedException;
 import dev.vela.worker.WorkerPool;
 import java.time.Duration;
 import java.util.HashMap;
@@ -9,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.TopicPartition;
@@ -32,15 +35,28 @@ import org.apache.kafka.common.serialization.Serializer;
  * }
  * }</pre>
  *
+ * <p>Parallelism goes beyond the partition count: {@code parallelism} records are processed at once
+ * within the {@link Ordering} chosen (default {@link Ordering#KEY}: one key at a time, in offset
+ * order), at most {@code maxInFlight} records are taken from the topic and not yet done, and each
+ * partition's committed offset never passes a record still in flight, whatever the mode. A failing
+ * record is retried as the {@link Retry} policy says (default: not retried) before it goes to the
+ * dead-letter topic, with the cause and the number of attempts in its headers.
+ *
  * <h2>Implementation overview</h2>
- * A {@link KafkaSource} feeds a bounded channel; {@code parallelism} long-lived tasks on a
- * {@link WorkerPool} receive from it, call the handler, send its messages through a {@link KafkaSink}
- * and {@linkplain KafkaRecord#ackWhen acknowledge the input once every output is acknowledged by the
- * broker}, so an input's offset is committed only after its results are durable: at-least-once from
- * input to output. A handler exception (or an undeserializable record) sends the record's raw bytes to
- * the dead-letter topic ({@link DeadLetters}) and acknowledges it once that is durable; without a
- * dead-letter topic, it fails the pool (the record stays uncommitted). A failed sink fails the pool.
- * Backpressure: a slow output blocks the tasks, the records channel fills, the source pauses its partitions.
+ * A {@link KafkaSource} feeds a bounded channel; one dispatcher task takes records from it into
+ * {@link Lanes}, which bounds the records in flight and keeps the ordering; {@code parallelism}
+ * long-lived tasks on a {@link WorkerPool} take the records that may run, call the handler (through the
+ * retry policy), send its messages through a {@link KafkaSink} and {@linkplain KafkaRecord#ackWhen
+ * acknowledge the input once every output is acknowledged by the broker}, so an input's offset is
+ * committed only after its results are durable: at-least-once from input to output. The source commits
+ * per partition the offset below which every record is acknowledged ({@link PartitionState}). A handler
+ * exception that the policy does not retry, or the last one, (or an undeserializable record) sends the
+ * record's raw bytes to the dead-letter topic ({@link DeadLetters}) and acknowledges it once that is
+ * durable; without a dead-letter topic, it fails the pool (the record stays uncommitted, and so do all
+ * after it in its partition). A failed sink fails the pool; after a failure the tasks skip the records
+ * still in flight without acknowledging them. A record whose partition was revoked before its turn is
+ * skipped too: its new owner processes it. Backpressure: slow processing keeps every place in flight
+ * taken, the dispatcher waits, the records channel fills, the source pauses its partitions.
  *
  * @param <K>  input key type
  * @param <V>  input value type
@@ -75,6 +91,9 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
     private final String deadLetterTopic;
     private final Handler<K, V, KO, VO> handler;
     private final WorkerPool pool;
+    private final Lanes<K, V> lanes;
+    /** Null: one attempt per record. */
+    private final Retry retry;
     private final Duration closeTimeout;
     private final LongAdder processed = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
@@ -101,7 +120,10 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
                 .topics(b.inputTopic).capacity(b.capacity).closeTimeout(b.closeTimeout);
         b.consumerProperties.forEach(sourceBuilder::property);
         this.source = sourceBuilder.open();
-        this.pool = WorkerPool.create(b.parallelism);
+        this.retry = b.retry;
+        this.lanes = new Lanes<>(b.ordering, b.maxInFlight);
+        this.pool = WorkerPool.create(b.parallelism + 1);
+        pool.spawn("kafka-pool-" + b.groupId + "-dispatch", this::dispatch);
         for (int i = 0; i < b.parallelism; i++) pool.spawn("kafka-pool-" + b.groupId + "-" + i, this::work);
     }
 
@@ -127,33 +149,55 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
         return new Builder<>(bootstrapServers, groupId, inputTopic, keyDeserializer, valueDeserializer, keySerializer, valueSerializer);
     }
 
+    /** The dispatcher task: the source's records into the lanes, until the source closes. */
+    private Void dispatch() throws InterruptedException {
+        try {
+            lanes.dispatch(source.records());
+        } catch (ChannelClosedException e) {
+            if (e.getCause() != null) failWith(e.getCause());
+        }
+        return null;
+    }
+
+    /** A processing task: the records the lanes let run, until every taken record is done. */
     private Void work() throws InterruptedException {
-        Receiver<KafkaRecord<K, V>> in = source.records();
-        while (true) {
-            KafkaRecord<K, V> r;
+        KafkaRecord<K, V> r;
+        while ((r = lanes.next()) != null) {
             try {
-                r = in.receive();
-            } catch (ChannelClosedException e) {
-                if (e.getCause() != null) failWith(e.getCause());
-                return null;
-            }
-            try {
-                handleOne(r);
+                if (failure.get() == null && !r.owner().revoked) handleOne(r);   // else: left uncommitted, read again
             } catch (ChannelClosedException e) {   // the output or dead-letter sink failed
                 failWith(e.getCause() != null ? e.getCause() : e);
-                return null;
+            } finally {
+                lanes.done(r);
             }
         }
+        return null;
     }
 
     private void handleOne(KafkaRecord<K, V> r) throws InterruptedException {
+        AtomicInteger attempts = new AtomicInteger();
         List<KafkaMessage<KO, VO>> outs;
+        if (!r.isReadable()) {                    // no attempt can succeed: not retried
+            try {
+                r.value();
+                r.key();
+            } catch (RecordDeserializationFailure e) {
+                deadLetter(r, e, 1);
+                return;
+            }
+        }
         try {
-            outs = Objects.requireNonNull(handler.handle(r), "the handler returned null (return List.of() for no output)");
+            outs = retry == null ? call(r, attempts) : retry.call(() -> call(r, attempts));
         } catch (InterruptedException e) {
             throw e;
+        } catch (RetryExhaustedException e) {
+            deadLetter(r, e.getCause(), attempts.get());
+            return;
+        } catch (CompletionException e) {    // a checked exception the policy does not retry
+            deadLetter(r, e.getCause() != null ? e.getCause() : e, attempts.get());
+            return;
         } catch (Exception | StackOverflowError e) {
-            deadLetter(r, e);
+            deadLetter(r, e, attempts.get());
             return;
         }
         for (KafkaMessage<KO, VO> m : outs) sink.send(m);
@@ -161,12 +205,19 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
         processed.increment();
     }
 
-    private void deadLetter(KafkaRecord<K, V> r, Throwable cause) throws InterruptedException {
+    /** One attempt at {@code r}, counted. */
+    private List<KafkaMessage<KO, VO>> call(KafkaRecord<K, V> r, AtomicInteger attempts) throws Exception {
+        attempts.incrementAndGet();
+        return Objects.requireNonNull(handler.handle(r), "the handler returned null (return List.of() for no output)");
+    }
+
+    private void deadLetter(KafkaRecord<K, V> r, Throwable cause, int attempts) throws InterruptedException {
         if (deadLetters == null) {
-            failWith(new KafkaSinkException("processing " + r + " failed and no dead-letter topic is configured", cause));
+            failWith(new KafkaSinkException("processing " + r + " failed after " + attempts
+                    + " attempt(s) and no dead-letter topic is configured", cause));
             return;
         }
-        KafkaMessage<byte[], byte[]> m = DeadLetters.of(deadLetterTopic, r, cause);
+        KafkaMessage<byte[], byte[]> m = DeadLetters.of(deadLetterTopic, r, cause, attempts);
         deadLetters.send(m);
         r.ackWhen(List.of(m));
         deadLettered.increment();
@@ -190,6 +241,11 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
     public Throwable failure() {
         Throwable f = failure.get();
         return f != null ? f : sink.failure();
+    }
+
+    /** @return records taken from the topic by this process and not yet done (approximate; at most {@code maxInFlight}) */
+    public int inFlight() {
+        return lanes.inFlight();
     }
 
     /** @return the input partitions this process owns now */
@@ -233,8 +289,9 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
     }
 
     /**
-     * Builds a {@link KafkaWorkerPool}. Defaults: parallelism 4, channel capacity 256, close timeout 10 s,
-     * no output topic (messages must name theirs), no dead-letter topic (a poison record fails the pool).
+     * Builds a {@link KafkaWorkerPool}. Defaults: parallelism 4, ordering {@link Ordering#KEY}, at most
+     * 1,024 records in flight, channel capacity 256, no retry, close timeout 10 s, no output topic
+     * (messages must name theirs), no dead-letter topic (a poison record fails the pool).
      *
      * @param <K>  input key type
      * @param <V>  input value type
@@ -254,6 +311,9 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
         private String outputTopic;
         private String deadLetterTopic;
         private int parallelism = 4;
+        private Ordering ordering = Ordering.KEY;
+        private int maxInFlight = 1024;
+        private Retry retry;
         private int capacity = 256;
         private Duration closeTimeout = Duration.ofSeconds(10);
 
@@ -284,6 +344,48 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
         public Builder<K, V, KO, VO> parallelism(int n) {
             if (n < 1) throw new IllegalArgumentException("parallelism must be at least 1: " + n);
             this.parallelism = n;
+            return this;
+        }
+
+        /**
+         * Which records may be processed at the same time.
+         *
+         * @param ordering {@link Ordering#UNORDERED}, {@link Ordering#KEY} (the default) or {@link Ordering#PARTITION}
+         * @return this builder
+         */
+        public Builder<K, V, KO, VO> ordering(Ordering ordering) {
+            this.ordering = Objects.requireNonNull(ordering, "ordering must not be null");
+            return this;
+        }
+
+        /**
+         * The most records this process has taken from the topic and not yet done: being processed,
+         * retried, or waiting behind their key or partition. When they are all taken the source pauses
+         * its partitions. Also the bound of what a crash of this process can make the group process twice
+         * (with the records channel's capacity and what was done since the last commit).
+         *
+         * @param n at least 1 (default 1,024)
+         * @return this builder
+         */
+        public Builder<K, V, KO, VO> maxInFlight(int n) {
+            if (n < 1) throw new IllegalArgumentException("maxInFlight must be at least 1: " + n);
+            this.maxInFlight = n;
+            return this;
+        }
+
+        /**
+         * Retries a record whose handler throws, before it goes to the dead-letter topic: attempts,
+         * backoff (with jitter) and which exceptions are retried are the policy's
+         * ({@code Retry.withBackoff(Backoff.exponential(...)).maxAttempts(5).retryOn(IOException.class)}).
+         * A record being retried keeps its place in flight and, in {@link Ordering#KEY} and
+         * {@link Ordering#PARTITION}, holds its key's or partition's later records. The dead letter's
+         * headers say the last failure and the number of attempts ({@link DeadLetters#ATTEMPTS}).
+         *
+         * @param policy the retry policy (default: none, one attempt)
+         * @return this builder
+         */
+        public Builder<K, V, KO, VO> retry(Retry policy) {
+            this.retry = Objects.requireNonNull(policy, "retry policy must not be null");
             return this;
         }
 

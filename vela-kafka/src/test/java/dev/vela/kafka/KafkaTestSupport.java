@@ -48,6 +48,20 @@ final class KafkaTestSupport {
         }
     }
 
+    /** Sends {@code key → value} records in list order with a plain producer and waits for every acknowledgement. */
+    static void produceKeyed(String bootstrap, String topic, List<Map.Entry<String, String>> records) {
+        try (var p = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
+                new StringSerializer(), new StringSerializer())) {
+            var futures = new ArrayList<java.util.concurrent.Future<?>>();
+            for (var r : records) futures.add(p.send(new ProducerRecord<>(topic, r.getKey(), r.getValue())));
+            for (var f : futures) f.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("producing to " + topic + " failed: " + e, e);
+        }
+    }
+
     /** {@code prefix0 .. prefix(n-1)}. */
     static List<String> values(String prefix, int n) {
         List<String> out = new ArrayList<>(n);
