@@ -28,27 +28,36 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Throughput over Kafka, optional (tag {@code bench}, excluded by default; run by {@code ./vela bench --kafka}
  * or {@code ./mvnw -pl vela-kafka test -Pkafka-bench}): records per second through a {@link KafkaWorkerPool}
- * against a plain kafka-clients poll loop doing the same work ({@link KafkaBenchChild}), with 1 and 2
- * consumer processes (child JVMs) in one group, against the same test broker, in the same run.
+ * in each {@link Ordering} against a plain kafka-clients poll loop doing the same work
+ * ({@link KafkaBenchChild}), with no blocking work and with 10 ms of blocking work per record, with 1 and
+ * 2 consumer processes (child JVMs) in one group, against the same test broker, in the same run.
  *
  * <h2>Method</h2>
- * The input topic (4 partitions) is filled once with {@code records} records. Each run is a fresh
- * consumer group reading it from the start: the children start, print {@code ready}, get "go", and the
- * group's committed offsets are sampled every 50 ms. The rate is taken over the window from the moment
- * at least {@code 20 %} are committed <em>and</em> the children hold every partition between them (so JVM
- * start, group join, first rebalance and most of the JIT warm-up are left out) to the moment all are
- * committed: {@code (records - committedAtStart) / window}. Commits are what both loops make only after
+ * Two input topics (4 partitions each) are filled once: {@code records} records for the CPU-only cases,
+ * {@code slowRecords} for the blocking ones; keys cycle over {@value #KEYS} values, so {@code KEY} mode
+ * has that many lanes. Each run is a fresh consumer group reading its topic from the start: the children
+ * start, print {@code ready}, get "go", and the group's committed offsets are sampled every 50 ms. The
+ * window opens once the children hold every partition between them and either {@code 10 %} is committed
+ * or {@value #WARMUP_MS} ms have passed since (JVM start, group join, the first rebalance and most of the
+ * JIT warm-up are left out); it closes when everything is committed or {@value #WINDOW_MS} ms later. The
+ * rate is the records committed in the window ÷ its length. Commits are what both loops make only after
  * the outputs are acknowledged, so this is end-to-end, at-least-once throughput. One discarded warm-up
- * round, then {@code reps} rounds; each round runs the four cases interleaved; medians are reported.
- * Nothing is asserted about speed (performance is measured, never asserted); the run fails only if a
- * case does not finish.
+ * round, then {@code reps} rounds; each round runs every case, interleaved; medians are reported with
+ * their range. Nothing is asserted about speed (performance is measured, never asserted); the run fails
+ * only if a case makes no progress.
  */
 @Tag("bench")
-@Timeout(1800)
+@Timeout(3600)
 class KafkaThroughputBenchTest {
     private static final int PARTITIONS = 4;
-    private static final double WINDOW_FROM = 0.2;
+    private static final int KEYS = 1000;
+    private static final double WINDOW_FROM = 0.1;
+    private static final long WARMUP_MS = 2000;
+    private static final long WINDOW_MS = 6000;
+    private static final List<String> MODES = List.of("plain", "unordered", "key", "partition");
+    private static final int[] WORK_MS = {0, 10};
     private final int records = Integer.getInteger("vela.kafka.bench.records", 60_000);
+    private final int slowRecords = Integer.getInteger("vela.kafka.bench.slowRecords", 20_000);
     private final int reps = Integer.getInteger("vela.kafka.bench.reps", 3);
     private final TestBroker broker = TestBroker.shared();
 
@@ -56,21 +65,30 @@ class KafkaThroughputBenchTest {
     private record Run(double rate, long[] processed) { }
 
     @Test
-    void velaPoolAgainstPlainLoopWithOneAndTwoProcesses() throws Exception {
-        String in = KafkaTestSupport.unique("bench-in");
+    void velaPoolInEachOrderingAgainstPlainLoopWithAndWithoutBlockingWork() throws Exception {
+        Map<Integer, String> inputs = new TreeMap<>();
         String out = KafkaTestSupport.unique("bench-out");
-        broker.createTopics(PARTITIONS, in, out);
-        fill(in);
-        String[] cases = {"plain 1", "vela 1", "plain 2", "vela 2"};
+        broker.createTopics(PARTITIONS, out);
+        for (int workMs : WORK_MS) {
+            String in = KafkaTestSupport.unique("bench-in-" + workMs + "ms");
+            broker.createTopics(PARTITIONS, in);
+            fill(in, workMs > 0 ? slowRecords : records);
+            inputs.put(workMs, in);
+        }
         Map<String, List<Run>> runs = new TreeMap<>();
         try (Admin admin = broker.admin()) {
             for (int round = 0; round <= reps; round++) {
-                for (String c : cases) {
-                    String[] mp = c.split(" ");
-                    Run r = run(admin, mp[0], Integer.parseInt(mp[1]), in, out);
-                    System.out.printf("round %d %-8s %,10.0f records/s  per process %s%n", round, c, r.rate,
-                            Arrays.toString(r.processed));
-                    if (round > 0) runs.computeIfAbsent(c, k -> new ArrayList<>()).add(r);
+                for (int workMs : WORK_MS) {
+                    for (int processes = 1; processes <= 2; processes++) {
+                        for (String mode : MODES) {
+                            int total = workMs > 0 ? slowRecords : records;
+                            Run r = run(admin, mode, processes, inputs.get(workMs), out, workMs, total);
+                            String c = id(workMs, processes, mode);
+                            System.out.printf("round %d %-22s %,10.0f records/s  per process %s%n", round, c, r.rate,
+                                    Arrays.toString(r.processed));
+                            if (round > 0) runs.computeIfAbsent(c, k -> new ArrayList<>()).add(r);
+                        }
+                    }
                 }
             }
         }
@@ -80,42 +98,52 @@ class KafkaThroughputBenchTest {
         Files.writeString(Path.of("target", "kafka-bench.md"), table);
     }
 
-    private void fill(String topic) throws Exception {
+    private static String id(int workMs, int processes, String mode) {
+        return workMs + "ms x" + processes + " " + mode;
+    }
+
+    private void fill(String topic, int records) throws Exception {
         try (var p = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024),
                 new StringSerializer(), new StringSerializer())) {
             var last = new ArrayList<java.util.concurrent.Future<?>>();
             for (int i = 0; i < records; i++) {
                 String v = i + "," + (i * 37 % 10_000) + ",invoice for customer " + (i % 997) + " of the vela kafka bench";
-                last.add(p.send(new ProducerRecord<>(topic, "k" + i, v)));
+                last.add(p.send(new ProducerRecord<>(topic, "k" + (i % KEYS), v)));
             }
             p.flush();
             for (var f : last) f.get(60, TimeUnit.SECONDS);   // every one acknowledged
         }
     }
 
-    private Run run(Admin admin, String mode, int processes, String in, String out) throws Exception {
-        String group = KafkaTestSupport.unique("bench-" + mode + processes);
+    private Run run(Admin admin, String mode, int processes, String in, String out, int workMs, int records) throws Exception {
+        String group = KafkaTestSupport.unique("bench-" + mode + processes + "-" + workMs);
         List<Child> children = new ArrayList<>();
         try {
-            for (int i = 0; i < processes; i++) children.add(new Child(mode, group, in, out));
+            for (int i = 0; i < processes; i++) children.add(new Child(mode, group, in, out, workMs));
             for (Child c : children) c.await("ready", 60);
             for (Child c : children) c.go();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-            long t1 = 0, c1 = 0;
+            long held = 0, t1 = 0, c1 = 0;
             while (true) {
                 long committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS)
                         .values().stream().filter(o -> o != null).mapToLong(o -> o.offset()).sum();
                 long now = System.nanoTime();
-                if (t1 == 0 && committed >= records * WINDOW_FROM && children.stream().allMatch(c -> c.assignment > 0)
-                        && children.stream().mapToInt(c -> c.assignment).sum() == PARTITIONS) {
+                boolean allHeld = children.stream().allMatch(c -> c.assignment > 0)
+                        && children.stream().mapToInt(c -> c.assignment).sum() == PARTITIONS;
+                if (allHeld && held == 0) held = now;
+                if (t1 == 0 && allHeld && (committed >= records * WINDOW_FROM || now - held >= WARMUP_MS * 1_000_000)) {
                     t1 = now;
                     c1 = committed;
                 }
-                if (committed >= records) {
-                    if (t1 == 0) fail(mode + " x" + processes + ": all committed before the window opened; raise -Dvela.kafka.bench.records");
+                if (t1 != 0 && (committed >= records || now - t1 >= WINDOW_MS * 1_000_000)) {
+                    if (committed == c1 && committed < records) fail(mode + " x" + processes + " made no progress in its window");
+                    if (now == t1) fail(mode + " x" + processes + ": all committed before the window opened; raise the record count");
                     long[] processed = children.stream().mapToLong(c -> c.processed).toArray();
-                    return new Run((records - c1) / ((now - t1) / 1e9), processed);
+                    return new Run((committed - c1) / ((now - t1) / 1e9), processed);
+                }
+                if (committed >= records && t1 == 0) {
+                    fail(mode + " x" + processes + ": all committed before the window opened; raise the record count");
                 }
                 for (Child c : children) {
                     if (!c.process.isAlive()) fail(mode + " child died:\n" + String.join("\n", c.lines));
@@ -133,20 +161,34 @@ class KafkaThroughputBenchTest {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
+    private static String range(List<Run> rs) {
+        double[] v = rs.stream().mapToDouble(Run::rate).sorted().toArray();
+        return String.format("%,.0f … %,.0f", v[0], v[v.length - 1]);
+    }
+
     private String table(Map<String, List<Run>> runs) {
-        double p1 = median(runs.get("plain 1")), v1 = median(runs.get("vela 1"));
-        double p2 = median(runs.get("plain 2")), v2 = median(runs.get("vela 2"));
         var sb = new StringBuilder();
-        sb.append(String.format("Kafka throughput: %,d records, %d partitions, %d measured rounds of the 4 cases (after 1 warm-up round), "
-                + "records/s committed end to end, medians; %d cores, JDK %s%n%n", records, PARTITIONS, reps,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version")));
-        sb.append("| consumer processes | plain kafka-clients loop | Vela KafkaWorkerPool | Vela ÷ plain |\n|---|---:|---:|---:|\n");
-        sb.append(String.format("| 1 | %,.0f | %,.0f | %.2f× |%n", p1, v1, v1 / p1));
-        sb.append(String.format("| 2 | %,.0f | %,.0f | %.2f× |%n", p2, v2, v2 / p2));
-        sb.append(String.format("| 2 ÷ 1 | %.2f× | %.2f× | |%n%n", p2 / p1, v2 / v1));
-        sb.append("Every run (records/s; records processed per process):\n\n");
+        sb.append(String.format("Kafka throughput: %d partitions, %,d keys; %,d records without blocking work, %,d with 10 ms; "
+                + "%d measured rounds of the %d cases (after 1 warm-up round), records/s committed end to end, medians; "
+                + "Vela parallelism %d without blocking work, %d with; %d cores, JDK %s%n%n", PARTITIONS, KEYS, records,
+                slowRecords, reps, WORK_MS.length * 2 * MODES.size(), KafkaBenchChild.velaParallelism(0),
+                KafkaBenchChild.velaParallelism(10), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version")));
+        sb.append("| blocking work per record | processes | plain kafka-clients loop | Vela UNORDERED | Vela KEY | Vela PARTITION "
+                + "| UNORDERED ÷ plain | KEY ÷ plain | PARTITION ÷ plain | goal |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (int workMs : WORK_MS) {
+            for (int processes = 1; processes <= 2; processes++) {
+                double plain = median(runs.get(id(workMs, processes, "plain")));
+                sb.append(String.format("| %d ms | %d | %,.0f |", workMs, processes, plain));
+                for (String m : MODES.subList(1, MODES.size())) sb.append(String.format(" %,.0f |", median(runs.get(id(workMs, processes, m)))));
+                for (String m : MODES.subList(1, MODES.size())) sb.append(String.format(" %.2f× |", median(runs.get(id(workMs, processes, m))) / plain));
+                double goal = workMs > 0 ? 5 : 0.5;
+                double worst = Math.min(median(runs.get(id(workMs, processes, "unordered"))), median(runs.get(id(workMs, processes, "key")))) / plain;
+                sb.append(String.format(" ≥ %s× in UNORDERED and KEY: %s |%n", workMs > 0 ? "5" : "0.5", worst >= goal ? "met" : "not met"));
+            }
+        }
+        sb.append("\nEvery case, median [range] (records/s; records processed per process in each run):\n\n");
         runs.forEach((c, rs) -> {
-            sb.append("- ").append(c).append(':');
+            sb.append("- ").append(c).append(String.format(": %,.0f [%s];", median(rs), range(rs)));
             for (Run r : rs) sb.append(String.format(" %,.0f %s", r.rate, Arrays.toString(r.processed)));
             sb.append('\n');
         });
@@ -160,11 +202,11 @@ class KafkaThroughputBenchTest {
         volatile int assignment;
         volatile long processed;
 
-        Child(String mode, String group, String in, String out) throws IOException {
+        Child(String mode, String group, String in, String out, int workMs) throws IOException {
             String java = ProcessHandle.current().info().command().orElse("java");
             process = new ProcessBuilder(java, "--sun-misc-unsafe-memory-access=allow", "-Xmx256m", "-cp",
                     System.getProperty("java.class.path"), KafkaBenchChild.class.getName(),
-                    Long.toString(ProcessHandle.current().pid()), mode, broker.bootstrap(), group, in, out)
+                    Long.toString(ProcessHandle.current().pid()), mode, broker.bootstrap(), group, in, out, Integer.toString(workMs))
                     .redirectErrorStream(true).start();
             Thread.ofVirtual().start(() -> {
                 try (var r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
