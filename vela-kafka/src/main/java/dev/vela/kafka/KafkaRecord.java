@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 
@@ -42,6 +43,13 @@ public final class KafkaRecord<K, V> {
     private final RuntimeException deserializationError;
     /** False until {@link #ack()}; then true for good. Set by any thread, read by the source's worker. */
     private final AtomicBoolean acked = new AtomicBoolean();
+    /**
+     * For a {@link KafkaWorkerPool}: 0 not started, 1 started ({@link #start}, counted in the owner's
+     * {@link PartitionState}), 2 settled (acknowledged or abandoned; uncounted). CAS via {@link #PHASE},
+     * so a record is settled once even if an acknowledgement and an abandon race.
+     */
+    private volatile int phase;
+    private static final AtomicIntegerFieldUpdater<KafkaRecord> PHASE = AtomicIntegerFieldUpdater.newUpdater(KafkaRecord.class, "phase");
 
     KafkaRecord(PartitionState owner, String topic, int partition, long offset, long timestamp, Headers headers,
                 byte[] rawKey, byte[] rawValue, K key, V value, RuntimeException deserializationError) {
@@ -115,6 +123,23 @@ public final class KafkaRecord<K, V> {
      */
     public void ack() {
         acked.set(true);   // the source's worker folds it into the commit point (PartitionState.advance)
+        settle();
+    }
+
+    /** A pool's worker starts processing this record; false if its partition is being revoked (skip it, unacknowledged). */
+    boolean start() {
+        if (!owner.tryStart()) return false;
+        phase = 1;
+        return true;
+    }
+
+    /** A pool's worker gives the record up without acknowledging it (the pool failed): it no longer holds a revocation. */
+    void abandon() {
+        settle();
+    }
+
+    private void settle() {
+        if (phase == 1 && PHASE.compareAndSet(this, 1, 2)) owner.settled();
     }
 
     /**

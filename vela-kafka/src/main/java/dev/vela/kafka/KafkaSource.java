@@ -52,7 +52,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class KafkaSource<K, V> implements AutoCloseable {
     /** Tunables shared by the builder and the worker; all positive. */
-    record Settings(Duration pollTimeout, Duration dispatchWait, Duration commitInterval, Duration closeTimeout) { }
+    record Settings(Duration pollTimeout, Duration dispatchWait, Duration commitInterval, Duration closeTimeout,
+                    Duration revokeGrace) { }
 
     private final Receiver<KafkaRecord<K, V>> records;
     private final SourceLoop<K, V> loop;
@@ -70,7 +71,7 @@ public final class KafkaSource<K, V> implements AutoCloseable {
         this.records = channel.receiver();
         this.closeTimeout = b.closeTimeout;
         this.loop = new SourceLoop<>(consumer, b.topics, b.keys, b.values, channel.sender(),
-                new Settings(b.pollTimeout, Duration.ofMillis(20), b.commitInterval, b.closeTimeout));
+                new Settings(b.pollTimeout, Duration.ofMillis(20), b.commitInterval, b.closeTimeout, b.revokeGrace));
         this.worker = Worker.spawn("kafka-source-" + b.groupId, () -> {
             loop.run();
             return null;
@@ -183,6 +184,7 @@ public final class KafkaSource<K, V> implements AutoCloseable {
         private Duration pollTimeout = Duration.ofMillis(100);
         private Duration commitInterval = Duration.ofMillis(200);
         private Duration closeTimeout = Duration.ofSeconds(10);
+        private Duration revokeGrace = Duration.ofSeconds(10);
 
         private Builder(String bootstrapServers, String groupId, Deserializer<K> keys, Deserializer<V> values) {
             this.bootstrapServers = notBlank(bootstrapServers, "bootstrapServers");
@@ -236,6 +238,20 @@ public final class KafkaSource<K, V> implements AutoCloseable {
          */
         public Builder<K, V> pollTimeout(Duration timeout) {
             this.pollTimeout = positive(timeout, "pollTimeout");
+            return this;
+        }
+
+        /**
+         * At a rebalance, how long the records of a revoked partition that a {@link KafkaWorkerPool} has
+         * started may take to be acknowledged before the source commits and lets the partition go (what is
+         * not done by then is processed again by the next owner). No record of the partition starts
+         * meanwhile. Keep it well below {@code max.poll.interval.ms} (default 5 min): the whole group waits.
+         *
+         * @param grace positive (default 10 s)
+         * @return this builder
+         */
+        public Builder<K, V> revokeGrace(Duration grace) {
+            this.revokeGrace = positive(grace, "revokeGrace");
             return this;
         }
 

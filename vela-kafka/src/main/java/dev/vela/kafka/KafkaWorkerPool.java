@@ -54,8 +54,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * record's raw bytes to the dead-letter topic ({@link DeadLetters}) and acknowledges it once that is
  * durable; without a dead-letter topic, it fails the pool (the record stays uncommitted, and so do all
  * after it in its partition). A failed sink fails the pool; after a failure the tasks skip the records
- * still in flight without acknowledging them. A record whose partition was revoked before its turn is
- * skipped too: its new owner processes it. Backpressure: slow processing keeps every place in flight
+ * still in flight without acknowledging them. At a rebalance, the records of a revoked partition that
+ * were started get {@code revokeGrace} to finish before the source commits and lets it go; those not
+ * started are skipped, unacknowledged, for the new owner. Backpressure: slow processing keeps every place in flight
  * taken, the dispatcher waits, the records channel fills, the source pauses its partitions.
  *
  * @param <K>  input key type
@@ -117,7 +118,7 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
             this.deadLetters = null;
         }
         var sourceBuilder = KafkaSource.builder(b.bootstrapServers, b.groupId, b.keyDeserializer, b.valueDeserializer)
-                .topics(b.inputTopic).capacity(b.capacity).closeTimeout(b.closeTimeout);
+                .topics(b.inputTopic).capacity(b.capacity).closeTimeout(b.closeTimeout).revokeGrace(b.revokeGrace);
         b.consumerProperties.forEach(sourceBuilder::property);
         this.source = sourceBuilder.open();
         this.retry = b.retry;
@@ -163,18 +164,21 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
     private Void work() throws InterruptedException {
         KafkaRecord<K, V> r;
         while ((r = lanes.next()) != null) {
+            boolean handedOver = false;     // to an acknowledgement, now or when its outputs are durable
             try {
-                if (failure.get() == null && !r.owner().revoked) handleOne(r);   // else: left uncommitted, read again
+                if (failure.get() == null && r.start()) handedOver = handleOne(r);   // else: left uncommitted, read again
             } catch (ChannelClosedException e) {   // the output or dead-letter sink failed
                 failWith(e.getCause() != null ? e.getCause() : e);
             } finally {
+                if (!handedOver) r.abandon();      // no acknowledgement will come: it must not hold a revocation
                 lanes.done(r);
             }
         }
         return null;
     }
 
-    private void handleOne(KafkaRecord<K, V> r) throws InterruptedException {
+    /** Processes {@code r}; true if it was handed to an acknowledgement (its outputs' or its dead letter's). */
+    private boolean handleOne(KafkaRecord<K, V> r) throws InterruptedException {
         AtomicInteger attempts = new AtomicInteger();
         List<KafkaMessage<KO, VO>> outs;
         if (!r.isReadable()) {                    // no attempt can succeed: not retried
@@ -182,8 +186,7 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
                 r.value();
                 r.key();
             } catch (RecordDeserializationFailure e) {
-                deadLetter(r, e, 1);
-                return;
+                return deadLetter(r, e, 1);
             }
         }
         try {
@@ -191,18 +194,16 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
         } catch (InterruptedException e) {
             throw e;
         } catch (RetryExhaustedException e) {
-            deadLetter(r, e.getCause(), attempts.get());
-            return;
+            return deadLetter(r, e.getCause(), attempts.get());
         } catch (CompletionException e) {    // a checked exception the policy does not retry
-            deadLetter(r, e.getCause() != null ? e.getCause() : e, attempts.get());
-            return;
+            return deadLetter(r, e.getCause() != null ? e.getCause() : e, attempts.get());
         } catch (Exception | StackOverflowError e) {
-            deadLetter(r, e, attempts.get());
-            return;
+            return deadLetter(r, e, attempts.get());
         }
         for (KafkaMessage<KO, VO> m : outs) sink.send(m);
         r.ackWhen(outs);
         processed.increment();
+        return true;
     }
 
     /** One attempt at {@code r}, counted. */
@@ -211,16 +212,17 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
         return Objects.requireNonNull(handler.handle(r), "the handler returned null (return List.of() for no output)");
     }
 
-    private void deadLetter(KafkaRecord<K, V> r, Throwable cause, int attempts) throws InterruptedException {
+    private boolean deadLetter(KafkaRecord<K, V> r, Throwable cause, int attempts) throws InterruptedException {
         if (deadLetters == null) {
             failWith(new KafkaSinkException("processing " + r + " failed after " + attempts
                     + " attempt(s) and no dead-letter topic is configured", cause));
-            return;
+            return false;
         }
         KafkaMessage<byte[], byte[]> m = DeadLetters.of(deadLetterTopic, r, cause, attempts);
         deadLetters.send(m);
         r.ackWhen(List.of(m));
         deadLettered.increment();
+        return true;
     }
 
     private void failWith(Throwable cause) {
@@ -314,6 +316,7 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
         private Ordering ordering = Ordering.KEY;
         private int maxInFlight = 1024;
         private Retry retry;
+        private Duration revokeGrace = Duration.ofSeconds(10);
         private int capacity = 256;
         private Duration closeTimeout = Duration.ofSeconds(10);
 
@@ -386,6 +389,20 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
          */
         public Builder<K, V, KO, VO> retry(Retry policy) {
             this.retry = Objects.requireNonNull(policy, "retry policy must not be null");
+            return this;
+        }
+
+        /**
+         * At a rebalance, how long the records this process has started from a revoked partition may
+         * take to finish (outputs durable) before it commits and lets the partition go; the records of
+         * that partition it has not started are left to the next owner. See
+         * {@link KafkaSource.Builder#revokeGrace(Duration)}.
+         *
+         * @param grace positive (default 10 s)
+         * @return this builder
+         */
+        public Builder<K, V, KO, VO> revokeGrace(Duration grace) {
+            this.revokeGrace = KafkaSource.positive(grace, "revokeGrace");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.vela.kafka;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -28,6 +29,14 @@ final class PartitionState {
     long committed = -1;
     /** Written by the worker on revocation, read by anyone: acknowledgements are then ignored. */
     volatile boolean revoked;
+    /**
+     * Records of this partition a pool's worker has started and not yet settled (acknowledged, or given
+     * up without an acknowledgement), plus {@link #REVOKING} once a revocation began: from then on no
+     * record starts ({@link #tryStart}) and the source waits, at most its grace period, for the count to
+     * reach 0 before it commits and lets the partition go. Changed by CAS from any thread.
+     */
+    private final AtomicInteger started = new AtomicInteger();
+    private static final int REVOKING = 1 << 30;
 
     PartitionState(TopicPartition partition) {
         this.partition = partition;
@@ -40,6 +49,31 @@ final class PartitionState {
             inFlight.pollFirst();
             commitPoint = head.offset() + 1;
         }
+    }
+
+    /** A pool's worker is about to process one of this partition's records: false once a revocation began (skip it). */
+    boolean tryStart() {
+        int s;
+        do {
+            s = started.get();
+            if ((s & REVOKING) != 0) return false;
+        } while (!started.compareAndSet(s, s + 1));
+        return true;
+    }
+
+    /** A started record is settled: acknowledged, or given up. */
+    void settled() {
+        started.decrementAndGet();
+    }
+
+    /** The source's worker, at revocation: no record of this partition starts from now on. */
+    void beginRevoke() {
+        started.getAndUpdate(s -> s | REVOKING);
+    }
+
+    /** @return whether a started record is not yet settled */
+    boolean hasStarted() {
+        return (started.get() & ~REVOKING) != 0;
     }
 
     /** @return whether a commit would move the group's offset forward */

@@ -4,6 +4,7 @@ import dev.vela.channel.ChannelClosedException;
 import dev.vela.channel.Sender;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,11 +46,14 @@ import org.apache.kafka.common.serialization.Deserializer;
  * The order matters: deciding pauses after the poll would pause everything on every batch (its records
  * have not been dispatched yet) and make the next poll sleep its whole timeout on paused partitions:
  * one batch per {@code pollTimeout}, ADR 0028.
- * Rebalances run inside {@code poll}, on this thread ({@link Listener}): a revoked partition's
- * undispatched records are dropped, its state is marked revoked (later acknowledgements are ignored)
- * and what was processed is committed with {@code commitSync}; a lost partition is dropped without a
- * commit (another member already owns it). Records of a revoked partition already in the channel are
- * still delivered; their processing may be repeated by the new owner (at-least-once, never lost).
+ * Rebalances run inside {@code poll}, on this thread ({@link Listener}): for a revoked partition, no
+ * record of it starts in a pool any more and the records a pool's workers have started get a grace
+ * period ({@code revokeGrace}) to be acknowledged; then what was processed is committed with
+ * {@code commitSync}, the partition's undispatched records are dropped and its state is marked revoked
+ * (later acknowledgements are ignored). A lost partition is dropped without a grace or a commit
+ * (another member already owns it). Records of a revoked partition already in the channel are still
+ * delivered to plain receivers (a pool skips them); their processing may be repeated by the new owner
+ * (at-least-once, never lost).
  *
  * <p>Stop ({@link #requestStop}): no more fetching (everything paused), undispatched records dropped,
  * the channel closed so receivers end after what is buffered; the loop keeps polling and committing
@@ -271,6 +275,7 @@ final class SourceLoop<K, V> implements Runnable {
     private final class Listener implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            awaitStarted(partitions);
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (TopicPartition tp : partitions) {
                 PartitionState s = owned.get(tp);
@@ -280,6 +285,31 @@ final class SourceLoop<K, V> implements Runnable {
             }
             commit(offsets, true);
             drop(partitions);
+        }
+
+        /**
+         * The grace period: no record of {@code partitions} starts any more, and those a pool's workers
+         * have started get at most {@code revokeGrace} to be settled, so that what they finish is
+         * committed here rather than processed again by the next owner. Waits by short sleeps: inside
+         * the rebalance callback the consumer must not be polled.
+         */
+        private void awaitStarted(Collection<TopicPartition> partitions) {
+            List<PartitionState> states = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                PartitionState s = owned.get(tp);
+                if (s == null) continue;
+                s.beginRevoke();
+                states.add(s);
+            }
+            long deadline = System.nanoTime() + settings.revokeGrace().toNanos();
+            while (states.stream().anyMatch(PartitionState::hasStarted) && System.nanoTime() - deadline < 0) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();   // the loop ends on it after the poll
+                    return;
+                }
+            }
         }
 
         @Override

@@ -186,9 +186,16 @@ final class TestBroker implements AutoCloseable {
             // partition, or a producer's first request can race it (NOT_LEADER, then sequence errors).
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (true) {
-                var described = admin.describeTopics(List.of(names)).allTopicNames().get(30, TimeUnit.SECONDS);
-                boolean ready = described.size() == names.length && described.values().stream().allMatch(d ->
-                        d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null));
+                boolean ready;
+                try {
+                    var described = admin.describeTopics(List.of(names)).allTopicNames().get(30, TimeUnit.SECONDS);
+                    ready = described.size() == names.length && described.values().stream().allMatch(d ->
+                            d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // just created: the broker's metadata may not know the topic yet ("does not host this topic-partition")
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) throw e;
+                    ready = false;
+                }
                 if (ready) break;
                 if (System.nanoTime() > deadline) throw new IllegalStateException("no leaders for " + List.of(names));
                 sleep(50);
