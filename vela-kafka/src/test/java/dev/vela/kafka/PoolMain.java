@@ -7,10 +7,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A consumer process for {@link KillTakeoverTest}: a {@link KafkaWorkerPool} in group {@code args[2]}
- * that copies each value of {@code args[3]} to {@code args[4]} after {@code args[5]} ms of "work".
- * Prints {@code processed=<n>} every 100 ms. Runs until killed. {@code args[0]} is the parent pid.
+ * that copies each value of {@code args[3]} to {@code args[4]} after {@code args[5]} ms of "work", in
+ * ordering {@code args[6]} with parallelism {@code args[7]}, at most {@code args[8]} records in flight
+ * and a records channel of {@value #CAPACITY}. Prints {@code processed=<n>} every 100 ms. Runs until
+ * killed. {@code args[0]} is the parent pid.
  */
 public final class PoolMain {
+    /** The records channel's capacity. */
+    static final int CAPACITY = 32;
+
     private PoolMain() { }
 
     public static void main(String[] args) throws Exception {
@@ -19,7 +24,8 @@ public final class PoolMain {
         long workMs = Long.parseLong(args[5]);
         var b = KafkaWorkerPool.builder(bootstrap, args[2], args[3], new StringDeserializer(), new StringDeserializer(),
                         new StringSerializer(), new StringSerializer())
-                .outputTopic(args[4]).parallelism(4).capacity(32);
+                .outputTopic(args[4]).ordering(Ordering.valueOf(args[6])).parallelism(Integer.parseInt(args[7]))
+                .maxInFlight(Integer.parseInt(args[8])).capacity(CAPACITY);
         KafkaTestSupport.fastGroup().forEach(b::consumerProperty);
         var pool = b.start(r -> {
             Thread.sleep(workMs);
