@@ -122,7 +122,8 @@ public final class KafkaRecord<K, V> {
      * record: at-least-once).
      */
     public void ack() {
-        acked.set(true);   // the source's worker folds it into the commit point (PartitionState.advance)
+        if (!acked.compareAndSet(false, true)) return;   // the source's worker folds it into the commit point (PartitionState.advance)
+        owner.pending.decrementAndGet();
         settle();
     }
 

@@ -53,7 +53,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class KafkaSource<K, V> implements AutoCloseable {
     /** Tunables shared by the builder and the worker; all positive. */
     record Settings(Duration pollTimeout, Duration dispatchWait, Duration commitInterval, Duration closeTimeout,
-                    Duration revokeGrace) { }
+                    Duration revokeGrace, int fairShare) { }
 
     private final Receiver<KafkaRecord<K, V>> records;
     private final SourceLoop<K, V> loop;
@@ -71,7 +71,7 @@ public final class KafkaSource<K, V> implements AutoCloseable {
         this.records = channel.receiver();
         this.closeTimeout = b.closeTimeout;
         this.loop = new SourceLoop<>(consumer, b.topics, b.keys, b.values, channel.sender(),
-                new Settings(b.pollTimeout, Duration.ofMillis(20), b.commitInterval, b.closeTimeout, b.revokeGrace));
+                new Settings(b.pollTimeout, Duration.ofMillis(20), b.commitInterval, b.closeTimeout, b.revokeGrace, b.fairShare));
         this.worker = Worker.spawn("kafka-source-" + b.groupId, () -> {
             loop.run();
             return null;
@@ -185,6 +185,8 @@ public final class KafkaSource<K, V> implements AutoCloseable {
         private Duration commitInterval = Duration.ofMillis(200);
         private Duration closeTimeout = Duration.ofSeconds(10);
         private Duration revokeGrace = Duration.ofSeconds(10);
+        /** 0: off. Otherwise records polled and not yet done that the owned partitions share ({@link SourceLoop}). */
+        private int fairShare;
 
         private Builder(String bootstrapServers, String groupId, Deserializer<K> keys, Deserializer<V> values) {
             this.bootstrapServers = notBlank(bootstrapServers, "bootstrapServers");
@@ -252,6 +254,15 @@ public final class KafkaSource<K, V> implements AutoCloseable {
          */
         public Builder<K, V> revokeGrace(Duration grace) {
             this.revokeGrace = positive(grace, "revokeGrace");
+            return this;
+        }
+
+        /**
+         * For a {@link KafkaWorkerPool}: a partition with at least {@code records / owned partitions} records
+         * polled and not yet done is paused until it has fewer, so that the others get fetched too.
+         */
+        Builder<K, V> fairShare(int records) {
+            this.fairShare = records;
             return this;
         }
 

@@ -118,7 +118,11 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
             this.deadLetters = null;
         }
         var sourceBuilder = KafkaSource.builder(b.bootstrapServers, b.groupId, b.keyDeserializer, b.valueDeserializer)
-                .topics(b.inputTopic).capacity(b.capacity).closeTimeout(b.closeTimeout).revokeGrace(b.revokeGrace);
+                .topics(b.inputTopic).capacity(b.capacity).closeTimeout(b.closeTimeout).revokeGrace(b.revokeGrace)
+                // PARTITION only: without it one partition's run takes every place in flight (the others wait, 1x the
+                // plain loop with blocking work; with it 4x on 4 partitions); in the other orders it cost 30-45 % of
+                // CPU-bound throughput in A/B runs and buys nothing with many keys (ADR 0048)
+                .fairShare(b.ordering == Ordering.PARTITION ? b.maxInFlight + b.capacity : 0);
         b.consumerProperties.forEach(sourceBuilder::property);
         this.source = sourceBuilder.open();
         this.retry = b.retry;

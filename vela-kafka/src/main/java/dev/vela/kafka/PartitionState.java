@@ -36,6 +36,8 @@ final class PartitionState {
      * reach 0 before it commits and lets the partition go. Changed by CAS from any thread.
      */
     private final AtomicInteger started = new AtomicInteger();
+    /** Records polled in this assignment and not yet acknowledged: incremented by the worker, decremented by {@link KafkaRecord#ack()} (any thread). */
+    final AtomicInteger pending = new AtomicInteger();
     private static final int REVOKING = 1 << 30;
 
     PartitionState(TopicPartition partition) {

@@ -86,6 +86,8 @@ final class SourceLoop<K, V> implements Runnable {
     private volatile long stopDeadline;
     private volatile boolean stopRequested;
     private long lastCommit = System.nanoTime();
+    /** Worker only. Some partition is paused for holding its fair share (not for want of room): poll briefly. */
+    private boolean sharePaused;
 
     SourceLoop(Consumer<byte[], byte[]> consumer, Collection<String> topics, Deserializer<K> keys, Deserializer<V> values,
                Sender<KafkaRecord<K, V>> out, KafkaSource.Settings settings) {
@@ -123,8 +125,8 @@ final class SourceLoop<K, V> implements Runnable {
                 // so deciding after the poll paused every partition on every batch, and the next poll then
                 // slept its whole timeout on paused partitions (ADR 0028).
                 updatePauses();
-                ConsumerRecords<byte[], byte[]> batch = consumer.poll(undispatched.isEmpty()
-                        ? settings.pollTimeout() : Duration.ofMillis(1));
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(!undispatched.isEmpty() ? Duration.ofMillis(1)
+                        : sharePaused ? Duration.ofMillis(5) : settings.pollTimeout());
                 for (ConsumerRecord<byte[], byte[]> r : batch) accept(r);
             }
             drain();
@@ -161,6 +163,7 @@ final class SourceLoop<K, V> implements Runnable {
         var rec = new KafkaRecord<>(state, r.topic(), r.partition(), r.offset(), r.timestamp(), r.headers(),
                 r.key(), r.value(), k, v, error);
         state.inFlight.addLast(rec);
+        state.pending.incrementAndGet();
         undispatched.addLast(rec);
     }
 
@@ -194,24 +197,36 @@ final class SourceLoop<K, V> implements Runnable {
     /**
      * While records wait for room, pauses every owned partition (the channel is shared: a record fetched
      * now from any partition would have to wait too, so at most one poll's worth is ever held back);
-     * resumes them all once everything waiting is in the channel.
+     * resumes them once everything waiting is in the channel. With a fair share (a pool's
+     * {@code maxInFlight}), a partition that holds its share of it or more (records polled and not yet
+     * acknowledged) is paused too, until it holds less than half of it, and the poll then waits only
+     * 5 ms, to resume it soon: the consumer hands records over partition by partition in runs of
+     * thousands, and without this one partition's run would take every place in flight while the
+     * others' records wait behind it (ADR 0048).
      */
     private void updatePauses() {
         boolean waiting = !undispatched.isEmpty();
-        Set<TopicPartition> change = new HashSet<>();
-        for (TopicPartition tp : owned.keySet()) {
-            if (waiting != paused.contains(tp)) change.add(tp);
+        int share = settings.fairShare() <= 0 || owned.isEmpty() ? Integer.MAX_VALUE
+                : Math.max(1, settings.fairShare() / owned.size());
+        Set<TopicPartition> pause = new HashSet<>(), resume = new HashSet<>();
+        for (Map.Entry<TopicPartition, PartitionState> e : owned.entrySet()) {
+            int pending = e.getValue().pending.get();
+            boolean isPaused = paused.contains(e.getKey());
+            // hysteresis: paused at its share, resumed below half of it, so fast records do not toggle it every poll
+            boolean want = waiting || pending >= share || (isPaused && pending >= share / 2 && share != Integer.MAX_VALUE);
+            if (want && !isPaused) pause.add(e.getKey());
+            if (!want && isPaused) resume.add(e.getKey());
         }
-        if (!change.isEmpty()) {
-            if (waiting) {
-                consumer.pause(change);
-                paused.addAll(change);
-            } else {
-                consumer.resume(change);
-                paused.removeAll(change);
-            }
-            pausedView = Set.copyOf(paused);
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+            paused.addAll(pause);
         }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+            paused.removeAll(resume);
+        }
+        if (!pause.isEmpty() || !resume.isEmpty()) pausedView = Set.copyOf(paused);
+        sharePaused = !waiting && !paused.isEmpty();
         waitingForRoom = undispatched.size();
     }
 

@@ -55,7 +55,9 @@ class KafkaThroughputBenchTest {
     private static final long WARMUP_MS = 2000;
     private static final long WINDOW_MS = 6000;
     private static final List<String> MODES = List.of("plain", "unordered", "key", "partition");
-    private static final int[] WORK_MS = {0, 10};
+    /** Blocking work per record of the cases run: 0 and 10 ms, or one of them ({@code -Dvela.kafka.bench.workMs=0}). */
+    private static final int[] WORK_MS = System.getProperty("vela.kafka.bench.workMs") == null ? new int[] {0, 10}
+            : new int[] {Integer.getInteger("vela.kafka.bench.workMs")};
     private final int records = Integer.getInteger("vela.kafka.bench.records", 60_000);
     private final int slowRecords = Integer.getInteger("vela.kafka.bench.slowRecords", 20_000);
     private final int reps = Integer.getInteger("vela.kafka.bench.reps", 3);
