@@ -115,7 +115,12 @@ public final class PoolSpec<M> {
      * {@code r0 .. r(size-1)}. Returns once the routees are spawned, so nothing told to the router is
      * lost to a pool still starting.
      *
-     * @param system the system
+     * <p><b>Interruption and timeout.</b> Waits, on the runtime's clock, until the pool's head actor has
+     * spawned the routees: at most 30 s, then the head is stopped and {@link IllegalStateException} is
+     * thrown. An interrupt does not end the wait (the routees are already being spawned, and a router
+     * returned early would lose messages); the interrupt status is restored before this returns.
+     *
+          * @param system the system
      * @param name   the pool's name, as for {@link ActorSystem#spawn(String, Supplier)}; {@code null} for a generated one
      * @return the router
      * @throws IllegalArgumentException if the name is invalid or taken
@@ -135,7 +140,12 @@ public final class PoolSpec<M> {
      * as {@link ActorContext#spawn(String, Supplier)} requires), with its routees as the pool's children.
      * Returns once the routees are spawned.
      *
-     * @param context the parent actor's context
+     * <p><b>Interruption and timeout.</b> Waits, on the runtime's clock, until the pool's head actor has
+     * spawned the routees: at most 30 s, then the head is stopped and {@link IllegalStateException} is
+     * thrown. An interrupt does not end the wait (the routees are already being spawned, and a router
+     * returned early would lose messages); the interrupt status is restored before this returns.
+     *
+          * @param context the parent actor's context
      * @param name    the pool's name among the parent's children; {@code null} for a generated one
      * @return the router
      * @throws IllegalArgumentException if the name is invalid or taken

@@ -133,6 +133,9 @@ public final class Router<M> implements ActorRef<M> {
      * {@code BLOCK} mailbox blocks, {@code FAIL} throws). With no routee left, or after the pool
      * stopped, the message is a {@linkplain DeadLetter.Reason#RECIPIENT_STOPPED dead letter}.
      *
+     * <p><b>Interruption and timeout.</b> As {@link ActorRef#tell}: only a routee's full {@code BLOCK}
+     * mailbox makes the caller wait, and an interrupt then ends the wait as it does there.
+     *
      * @param message the message, not null
      * @throws NullPointerException if {@code message} is null, or its consistent-hash key is null
      * @throws MailboxFullException if the chosen routee's mailbox is bounded with overflow {@code FAIL} and full
