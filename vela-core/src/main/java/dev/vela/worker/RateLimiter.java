@@ -88,14 +88,6 @@ import java.util.function.Supplier;
  * refill is pending (the turn is held).
  */
 public final class RateLimiter {
-    /** The token every permit is; tokens are interchangeable, so one object serves. */
-    private static final Object TOKEN = new Object() {
-        @Override
-        public String toString() {
-            return "permit";
-        }
-    };
-
     /** Bound while a refill runs on the current thread: an async acquire it serves completes elsewhere. */
     private static final ScopedValue<Boolean> REFILLING = ScopedValue.newInstance();
 
@@ -109,6 +101,13 @@ public final class RateLimiter {
     private final Duration per;
     /** Final; the bucket's capacity, ≥ 1; the channel's capacity. */
     private final int burst;
+    /**
+     * Final; the shortest wait between two refills: 1 ms, or less when half the bucket fills faster
+     * ({@code burst × per / permits / 2}), at least 1 ns. At high rates a refill then adds the tokens
+     * of up to 1 ms at once instead of one timer per token; tokens come no earlier than due, so the
+     * rate bound holds, and half a bucket of headroom keeps a refill from finding it full early.
+     */
+    private final long minRefillNanos;
     /** Final; the tokens; bounded to {@code burst}, filled at construction, never closed. */
     private final Channel<Object> tokens;
     /** Final; {@code tokens}' original sender handle; used by refills only. */
@@ -149,14 +148,10 @@ public final class RateLimiter {
         this.per = per;
         this.perNanos = perNanos;
         this.burst = burst;
-        this.tokens = Channel.bounded(burst);
+        this.minRefillNanos = Math.max(1, Math.min(1_000_000L, mulDivFloor(burst, perNanos, 2L * permits)));
+        this.tokens = Tokens.full("rate limiter '" + name + "'", burst);
         this.tx = tokens.sender();
         this.rx = tokens.receiver();
-        for (int i = 0; i < burst; i++) {
-            if (!tx.trySend(TOKEN)) {
-                throw new AssertionError("rate limiter '" + name + "': could not fill its channel of " + burst);
-            }
-        }
         this.available = new AtomicInteger(burst);
         this.issued = burst;
     }
@@ -398,7 +393,7 @@ public final class RateLimiter {
      */
     private void refillAfter(long delayNanos) {
         Thread registering = Thread.currentThread();
-        Timers.after(Duration.ofNanos(Math.max(1, delayNanos))).receiveAsync().whenComplete((firedAt, failure) -> {
+        Timers.after(Duration.ofNanos(Math.max(minRefillNanos, delayNanos))).receiveAsync().whenComplete((firedAt, failure) -> {
             if (Thread.currentThread() == registering) {
                 Clock.start(Thread.ofVirtual().name("vela-rate-limiter-refill").unstarted(this::refill));
             } else {
@@ -422,7 +417,7 @@ public final class RateLimiter {
         boolean full = false;
         while (added < due) {
             available.incrementAndGet();
-            if (!tx.trySend(TOKEN)) {
+            if (!tx.trySend(Tokens.TOKEN)) {
                 available.decrementAndGet();
                 full = true;
                 break;

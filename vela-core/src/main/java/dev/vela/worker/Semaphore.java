@@ -65,14 +65,6 @@ import java.util.function.Supplier;
  * number more than {@code permits}.
  */
 public final class Semaphore {
-    /** The token every permit is; tokens are interchangeable, so one object serves. */
-    private static final Object TOKEN = new Object() {
-        @Override
-        public String toString() {
-            return "permit";
-        }
-    };
-
     /** Final; used in messages and {@link #toString()}. */
     private final String name;
     /** Final; the number of permits, ≥ 1; the channel's capacity. */
@@ -93,14 +85,9 @@ public final class Semaphore {
     private Semaphore(String name, int permits) {
         this.name = name;
         this.permits = permits;
-        this.tokens = Channel.bounded(permits);
+        this.tokens = Tokens.full("semaphore '" + name + "'", permits);
         this.tx = tokens.sender();
         this.rx = tokens.receiver();
-        for (int i = 0; i < permits; i++) {
-            if (!tx.trySend(TOKEN)) {
-                throw new AssertionError("semaphore '" + name + "': could not fill its channel of " + permits);
-            }
-        }
         this.available = new AtomicInteger(permits);
     }
 
@@ -252,7 +239,7 @@ public final class Semaphore {
      */
     public void release() {
         available.incrementAndGet();
-        if (!tx.trySend(TOKEN)) {
+        if (!tx.trySend(Tokens.TOKEN)) {
             available.decrementAndGet();
             throw new IllegalStateException("semaphore '" + name + "': released more permits than were acquired ("
                     + permits + " permits, all available)");

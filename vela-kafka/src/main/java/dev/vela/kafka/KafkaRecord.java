@@ -49,6 +49,11 @@ public final class KafkaRecord<K, V> {
      * so a record is settled once even if an acknowledgement and an abandon race.
      */
     private volatile int phase;
+    /**
+     * For a {@link KafkaWorkerPool}: the record's lane ({@link Lanes}), null for none. Written by the
+     * dispatcher before it hands the record on through a channel, read by the worker that is done with it.
+     */
+    Object lane;
     private static final AtomicIntegerFieldUpdater<KafkaRecord> PHASE = AtomicIntegerFieldUpdater.newUpdater(KafkaRecord.class, "phase");
 
     KafkaRecord(PartitionState owner, String topic, int partition, long offset, long timestamp, Headers headers,
@@ -123,7 +128,7 @@ public final class KafkaRecord<K, V> {
      */
     public void ack() {
         if (!acked.compareAndSet(false, true)) return;   // the source's worker folds it into the commit point (PartitionState.advance)
-        owner.pending.decrementAndGet();
+        if (owner.countsPending) owner.pending.decrementAndGet();
         settle();
     }
 

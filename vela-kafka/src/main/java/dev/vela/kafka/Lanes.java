@@ -88,6 +88,7 @@ final class Lanes<K, V> {
     /** True if {@code r} may run now; otherwise it was queued behind its lane's record in process. */
     private boolean enterLane(KafkaRecord<K, V> r) {
         Object lane = laneOf(r);
+        r.lane = lane;                                  // for done(): computed once per record
         if (lane == null) return true;
         synchronized (busy) {
             ArrayDeque<KafkaRecord<?, ?>> q = busy.putIfAbsent(lane, NONE);
@@ -115,7 +116,7 @@ final class Lanes<K, V> {
     /** A worker is done with {@code r} (processed, dead-lettered or skipped): its lane moves on, its place is freed. */
     @SuppressWarnings("unchecked")
     void done(KafkaRecord<K, V> r) {
-        Object lane = laneOf(r);
+        Object lane = r.lane;
         if (lane != null) {
             KafkaRecord<?, ?> following;
             synchronized (busy) {

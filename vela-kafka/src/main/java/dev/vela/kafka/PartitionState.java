@@ -36,12 +36,19 @@ final class PartitionState {
      * reach 0 before it commits and lets the partition go. Changed by CAS from any thread.
      */
     private final AtomicInteger started = new AtomicInteger();
-    /** Records polled in this assignment and not yet acknowledged: incremented by the worker, decremented by {@link KafkaRecord#ack()} (any thread). */
+    /**
+     * Records polled in this assignment and not yet acknowledged: incremented by the worker, decremented
+     * by {@link KafkaRecord#ack()} (any thread). Counted only when {@link #countsPending} (a fair share is
+     * set, i.e. a pool in {@code PARTITION} order): otherwise no shared counter is touched per record.
+     */
     final AtomicInteger pending = new AtomicInteger();
+    /** Final. */
+    final boolean countsPending;
     private static final int REVOKING = 1 << 30;
 
-    PartitionState(TopicPartition partition) {
+    PartitionState(TopicPartition partition, boolean countsPending) {
         this.partition = partition;
+        this.countsPending = countsPending;
     }
 
     /** Moves the commit point over the acknowledged records at the head of {@code inFlight}. */

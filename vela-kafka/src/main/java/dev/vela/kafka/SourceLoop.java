@@ -163,7 +163,7 @@ final class SourceLoop<K, V> implements Runnable {
         var rec = new KafkaRecord<>(state, r.topic(), r.partition(), r.offset(), r.timestamp(), r.headers(),
                 r.key(), r.value(), k, v, error);
         state.inFlight.addLast(rec);
-        state.pending.incrementAndGet();
+        if (state.countsPending) state.pending.incrementAndGet();
         undispatched.addLast(rec);
     }
 
@@ -334,7 +334,7 @@ final class SourceLoop<K, V> implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) owned.putIfAbsent(tp, new PartitionState(tp));
+            for (TopicPartition tp : partitions) owned.putIfAbsent(tp, new PartitionState(tp, settings.fairShare() > 0));
             if (stopRequested) {
                 consumer.pause(partitions);
                 paused.addAll(partitions);
