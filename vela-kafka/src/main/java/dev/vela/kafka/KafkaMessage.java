@@ -27,15 +27,21 @@ public final class KafkaMessage<K, V> {
     private final List<Header> headers;
     /** Completed once: with the broker's metadata, or exceptionally with the send's failure. */
     private final CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
-    /** Final; a flush request travelling through the sink's channel, not a record. */
-    final boolean flushMarker;
+    /**
+     * Final; null for a record. Otherwise a request travelling through the sink's channel, handled by
+     * the sink's worker once every earlier message is handed to the producer: {@link #FLUSH}, or a
+     * {@link KafkaSink.TransactionCommit}.
+     */
+    final Object marker;
+    /** The marker of a flush request. */
+    static final Object FLUSH = new Object();
 
-    private KafkaMessage(String topic, K key, V value, List<Header> headers, boolean flushMarker) {
+    private KafkaMessage(String topic, K key, V value, List<Header> headers, Object marker) {
         this.topic = topic;
         this.key = key;
         this.value = value;
         this.headers = headers;
-        this.flushMarker = flushMarker;
+        this.marker = marker;
     }
 
     /**
@@ -48,7 +54,7 @@ public final class KafkaMessage<K, V> {
      * @return the message
      */
     public static <K, V> KafkaMessage<K, V> of(K key, V value) {
-        return new KafkaMessage<>(null, key, value, List.of(), false);
+        return new KafkaMessage<>(null, key, value, List.of(), null);
     }
 
     /**
@@ -62,11 +68,17 @@ public final class KafkaMessage<K, V> {
      * @return the message
      */
     public static <K, V> KafkaMessage<K, V> to(String topic, K key, V value) {
-        return new KafkaMessage<>(KafkaSource.notBlank(topic, "topic"), key, value, List.of(), false);
+        return new KafkaMessage<>(KafkaSource.notBlank(topic, "topic"), key, value, List.of(), null);
     }
 
-    static <K, V> KafkaMessage<K, V> flush() {
-        return new KafkaMessage<>(null, null, null, List.of(), true);
+    /** A request for the sink's worker ({@link #marker}), not a record. */
+    static <K, V> KafkaMessage<K, V> marker(Object marker) {
+        return new KafkaMessage<>(null, null, null, List.of(), marker);
+    }
+
+    /** A message with these headers (unmodifiable, already checked), e.g. serialized by a pool. */
+    static <K, V> KafkaMessage<K, V> withHeaders(String topic, K key, V value, List<Header> headers) {
+        return new KafkaMessage<>(topic, key, value, headers, null);
     }
 
     /**
@@ -90,7 +102,7 @@ public final class KafkaMessage<K, V> {
     public KafkaMessage<K, V> withHeader(String name, byte[] value) {
         List<Header> h = new ArrayList<>(headers);
         h.add(new RecordHeader(KafkaSource.notBlank(name, "header name"), value));
-        return new KafkaMessage<>(topic, key, value(), List.copyOf(h), false);
+        return new KafkaMessage<>(topic, key, value(), List.copyOf(h), null);
     }
 
     /** @return the topic, or null for the sink's default topic */

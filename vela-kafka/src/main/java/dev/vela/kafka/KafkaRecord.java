@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 
@@ -54,6 +55,15 @@ public final class KafkaRecord<K, V> {
      * dispatcher before it hands the record on through a channel, read by the worker that is done with it.
      */
     Object lane;
+    /**
+     * For a {@link KafkaWorkerPool} in exactly-once mode: the record's serialized outputs (dead letter
+     * included), held from the end of its processing until the commit point passes it, then sent into
+     * the open transaction ({@link Transactions#release}); or dropped if its partition is revoked first.
+     * Set once by the worker before {@link #ack()}; taken once ({@link #takeHeld}), by whoever comes first.
+     */
+    private volatile List<KafkaMessage<byte[], byte[]>> held;
+    private static final AtomicReferenceFieldUpdater<KafkaRecord, List> HELD =
+            AtomicReferenceFieldUpdater.newUpdater(KafkaRecord.class, List.class, "held");
     private static final AtomicIntegerFieldUpdater<KafkaRecord> PHASE = AtomicIntegerFieldUpdater.newUpdater(KafkaRecord.class, "phase");
 
     KafkaRecord(PartitionState owner, String topic, int partition, long offset, long timestamp, Headers headers,
@@ -163,6 +173,17 @@ public final class KafkaRecord<K, V> {
         }
         List<CompletableFuture<?>> acks = outputs.stream().<CompletableFuture<?>>map(m -> m.ackFuture()).toList();
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenRun(this::ack);
+    }
+
+    /** Exactly-once mode: keeps {@code outputs} until the commit point passes this record (call before {@link #ack()}). */
+    void hold(List<KafkaMessage<byte[], byte[]>> outputs) {
+        held = outputs;
+    }
+
+    /** @return the held outputs, or null if none or already taken: exactly one caller gets them */
+    @SuppressWarnings("unchecked")
+    List<KafkaMessage<byte[], byte[]>> takeHeld() {
+        return held == null ? null : (List<KafkaMessage<byte[], byte[]>>) HELD.getAndSet(this, null);
     }
 
     /** @return whether {@link #ack()} was called */

@@ -14,11 +14,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -44,7 +47,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@link #close()} report it. {@link #flush} sends a marker through the channel; when the worker reaches
  * it, every earlier message has been handed to the producer, and {@code producer.flush()} waits for their
  * acknowledgements. Broker outages shorter than the producer's {@code delivery.timeout.ms} (default 2
- * minutes) are retried by the producer and are not failures.
+ * minutes) are retried by the producer and are not failures. A sink opened for a pool in exactly-once
+ * mode is transactional: a transaction is open at all times, and a commit request travels through the
+ * channel like a flush, so that it covers exactly the messages sent before it
+ * ({@link #commitTransaction}).
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -60,13 +66,26 @@ public final class KafkaSink<K, V> implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Duration closeTimeout;
     private final Worker<Void> worker;
+    /** Final. Opened with a transactional id: every message goes into the open transaction ({@link #commitTransaction}). */
+    private final boolean transactional;
 
     private KafkaSink(Builder<K, V> b) {
         Map<String, Object> config = new HashMap<>(b.properties);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
         config.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        this.transactional = b.transactionalId != null;
+        if (transactional) config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, b.transactionalId);
         this.producer = new KafkaProducer<>(config, b.keys, b.values);
+        if (transactional) {
+            try {
+                producer.initTransactions();   // fences an older producer with this id and aborts what it left open
+                producer.beginTransaction();
+            } catch (RuntimeException e) {
+                producer.close(Duration.ZERO);
+                throw e;
+            }
+        }
         this.defaultTopic = b.topic;
         this.closeTimeout = b.closeTimeout;
         Channel<KafkaMessage<K, V>> channel = Channel.bounded(b.capacity);
@@ -105,11 +124,13 @@ public final class KafkaSink<K, V> implements AutoCloseable {
                 Throwable failed = failure.get();
                 if (failed != null) {
                     m.ackFuture().completeExceptionally(new KafkaSinkException("not sent: the sink failed earlier", failed));
-                } else if (m.flushMarker) {
+                } else if (m.marker == KafkaMessage.FLUSH) {
                     producer.flush();
                     Throwable f = failure.get();
                     if (f == null) m.ackFuture().complete(null);
                     else m.ackFuture().completeExceptionally(f);
+                } else if (m.marker instanceof TransactionCommit c) {
+                    commitTransaction(c, m);
                 } else {
                     produce(m);
                 }
@@ -155,6 +176,44 @@ public final class KafkaSink<K, V> implements AutoCloseable {
             failWith(e);
         }
     }
+
+    /**
+     * The sink's worker, at a {@link TransactionCommit} marker: every message before it is in the open
+     * transaction; the offsets join it, it commits, and the next one begins. Any failure (fenced by a
+     * newer member, the group moved on, the transaction timed out) fails the sink: the transaction is
+     * aborted when the producer closes, so none of its messages or offsets count.
+     */
+    private void commitTransaction(TransactionCommit c, KafkaMessage<K, V> marker) {
+        try {
+            producer.sendOffsetsToTransaction(c.offsets(), c.group());
+            producer.commitTransaction();
+            producer.beginTransaction();
+            marker.ackFuture().complete(null);
+        } catch (RuntimeException e) {
+            marker.ackFuture().completeExceptionally(e);
+            failWith(e);
+        }
+    }
+
+    /**
+     * Commits the open transaction, with {@code offsets} as the consumer group's committed offsets, once
+     * every message sent before this call is in it (the request travels through the channel); the next
+     * transaction begins at once. Only for a sink opened with a transactional id.
+     *
+     * @return completes when committed, or exceptionally with the failure (which also fails the sink)
+     * @throws ChannelClosedException if the sink is closed or failed
+     * @throws InterruptedException   if interrupted while waiting for room in the channel
+     */
+    CompletableFuture<RecordMetadata> commitTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                                       ConsumerGroupMetadata group) throws InterruptedException {
+        if (!transactional) throw new IllegalStateException("this sink has no transactional id");
+        KafkaMessage<K, V> marker = KafkaMessage.marker(new TransactionCommit(Map.copyOf(offsets), group));
+        tx.send(marker);
+        return marker.ackFuture();
+    }
+
+    /** A transaction commit request for the sink's worker: the consumer group's offsets to commit with it. */
+    record TransactionCommit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) { }
 
     private void failWith(Throwable cause) {
         if (failure.compareAndSet(null, cause)) tx.fail(cause);
@@ -202,7 +261,7 @@ public final class KafkaSink<K, V> implements AutoCloseable {
      */
     public void flush(Duration timeout) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        KafkaMessage<K, V> marker = KafkaMessage.flush();
+        KafkaMessage<K, V> marker = KafkaMessage.marker(KafkaMessage.FLUSH);
         try {
             if (!tx.send(marker, timeout)) throw new TimeoutException("the sink's channel stayed full for " + timeout);
             marker.ackFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -255,6 +314,8 @@ public final class KafkaSink<K, V> implements AutoCloseable {
         private String topic;
         private int capacity = 1024;
         private Duration closeTimeout = Duration.ofSeconds(10);
+        /** Null: not transactional. */
+        private String transactionalId;
 
         private Builder(String bootstrapServers, Serializer<K> keys, Serializer<V> values) {
             this.bootstrapServers = KafkaSource.notBlank(bootstrapServers, "bootstrapServers");
@@ -306,6 +367,16 @@ public final class KafkaSink<K, V> implements AutoCloseable {
          */
         public Builder<K, V> property(String name, Object value) {
             properties.put(KafkaSource.notBlank(name, "property name"), Objects.requireNonNull(value, "value of " + name));
+            return this;
+        }
+
+        /**
+         * For a {@link KafkaWorkerPool} in exactly-once mode: a transactional producer (the id must be
+         * unique to this producer); the sink opens a transaction at once, and {@link #commitTransaction}
+         * commits it with the consumer group's offsets.
+         */
+        Builder<K, V> transactionalId(String id) {
+            this.transactionalId = KafkaSource.notBlank(id, "transactional id");
             return this;
         }
 

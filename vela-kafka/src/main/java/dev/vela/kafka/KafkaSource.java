@@ -50,10 +50,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class KafkaSource<K, V> implements AutoCloseable {
-    /** Tunables shared by the builder and the worker; all positive. */
+public final class KafkaSource<K, V> implements PoolInput<K, V> {
+    /** Tunables shared by the builder and the worker; durations positive; {@code transactions} null unless exactly-once. */
     record Settings(Duration pollTimeout, Duration dispatchWait, Duration commitInterval, Duration closeTimeout,
-                    Duration revokeGrace, int fairShare) { }
+                    Duration revokeGrace, int fairShare, Transactions transactions) { }
 
     private final Receiver<KafkaRecord<K, V>> records;
     private final SourceLoop<K, V> loop;
@@ -71,7 +71,8 @@ public final class KafkaSource<K, V> implements AutoCloseable {
         this.records = channel.receiver();
         this.closeTimeout = b.closeTimeout;
         this.loop = new SourceLoop<>(consumer, b.topics, b.keys, b.values, channel.sender(),
-                new Settings(b.pollTimeout, Duration.ofMillis(20), b.commitInterval, b.closeTimeout, b.revokeGrace, b.fairShare));
+                new Settings(b.pollTimeout, Duration.ofMillis(20), b.commitInterval, b.closeTimeout, b.revokeGrace, b.fairShare,
+                        b.transactions));
         this.worker = Worker.spawn("kafka-source-" + b.groupId, () -> {
             loop.run();
             return null;
@@ -187,6 +188,8 @@ public final class KafkaSource<K, V> implements AutoCloseable {
         private Duration revokeGrace = Duration.ofSeconds(10);
         /** 0: off. Otherwise records polled and not yet done that the owned partitions share ({@link SourceLoop}). */
         private int fairShare;
+        /** Null: the source commits offsets itself. Otherwise a pool's exactly-once mode commits them in its transactions. */
+        private Transactions transactions;
 
         private Builder(String bootstrapServers, String groupId, Deserializer<K> keys, Deserializer<V> values) {
             this.bootstrapServers = notBlank(bootstrapServers, "bootstrapServers");
@@ -263,6 +266,12 @@ public final class KafkaSource<K, V> implements AutoCloseable {
          */
         Builder<K, V> fairShare(int records) {
             this.fairShare = records;
+            return this;
+        }
+
+        /** For a {@link KafkaWorkerPool} in exactly-once mode: offsets are committed in its transactions, not by the source. */
+        Builder<K, V> transactions(Transactions transactions) {
+            this.transactions = transactions;
             return this;
         }
 

@@ -5,17 +5,27 @@ import dev.vela.worker.Retry;
 import dev.vela.worker.RetryExhaustedException;
 import dev.vela.worker.WorkerPool;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -85,11 +95,17 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
         List<KafkaMessage<KO, VO>> handle(KafkaRecord<K, V> record) throws Exception;
     }
 
-    private final KafkaSource<K, V> source;
-    private final KafkaSink<KO, VO> sink;
-    /** Null when no dead-letter topic was configured. */
-    private final KafkaSink<byte[], byte[]> deadLetters;
+    private final PoolInput<K, V> source;
+    /** Final. Outputs and dead letters, serialized by the workers; transactional in exactly-once mode. */
+    private final KafkaSink<byte[], byte[]> sink;
+    /** Final; null when no dead-letter topic was configured. */
     private final String deadLetterTopic;
+    /** Final; null: every output message must name its topic. */
+    private final String outputTopic;
+    private final Serializer<KO> keySerializer;
+    private final Serializer<VO> valueSerializer;
+    /** Final; null unless exactly-once: then a record's outputs are held until the source releases them. */
+    private final HeldOutputs held;
     private final Handler<K, V, KO, VO> handler;
     private final WorkerPool pool;
     private final Lanes<K, V> lanes;
@@ -105,31 +121,41 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
         this.handler = handler;
         this.closeTimeout = b.closeTimeout;
         this.deadLetterTopic = b.deadLetterTopic;
-        var sinkBuilder = KafkaSink.builder(b.bootstrapServers, b.keySerializer, b.valueSerializer).closeTimeout(b.closeTimeout);
-        if (b.outputTopic != null) sinkBuilder.topic(b.outputTopic);
+        this.outputTopic = b.outputTopic;
+        this.keySerializer = b.keySerializer;
+        this.valueSerializer = b.valueSerializer;
+        var sinkBuilder = KafkaSink.builder(b.bootstrapServers, new ByteArraySerializer(), new ByteArraySerializer())
+                .closeTimeout(b.closeTimeout);
         b.producerProperties.forEach(sinkBuilder::property);
-        this.sink = sinkBuilder.open();
-        if (deadLetterTopic != null) {
-            var dl = KafkaSink.builder(b.bootstrapServers, new ByteArraySerializer(), new ByteArraySerializer())
-                    .topic(deadLetterTopic).closeTimeout(b.closeTimeout);
-            b.producerProperties.forEach(dl::property);
-            this.deadLetters = dl.open();
-        } else {
-            this.deadLetters = null;
+        if (b.exactlyOnce) {
+            sinkBuilder.transactionalId(Objects.toString(b.producerProperties.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG),
+                    "vela-" + b.groupId + "-" + UUID.randomUUID()));
         }
+        this.sink = sinkBuilder.open();
+        this.held = b.exactlyOnce ? new HeldOutputs() : null;
+        this.source = b.shareConsumers > 0
+                ? new ShareSource<>(b.bootstrapServers, b.groupId, b.inputTopic, b.keyDeserializer, b.valueDeserializer,
+                        b.shareConsumers, b.capacity, b.closeTimeout, b.consumerProperties)
+                : openSource(b, held);
+        this.retry = b.retry;
+        this.lanes = new Lanes<>(b.shareConsumers > 0 ? Ordering.UNORDERED : b.ordering, b.maxInFlight);
+        this.pool = WorkerPool.create(b.parallelism + 1);
+        pool.spawn("kafka-pool-" + b.groupId + "-dispatch", this::dispatch);
+        for (int i = 0; i < b.parallelism; i++) pool.spawn("kafka-pool-" + b.groupId + "-" + i, this::work);
+    }
+
+    private static <K, V> KafkaSource<K, V> openSource(Builder<K, V, ?, ?> b, Transactions transactions) {
         var sourceBuilder = KafkaSource.builder(b.bootstrapServers, b.groupId, b.keyDeserializer, b.valueDeserializer)
                 .topics(b.inputTopic).capacity(b.capacity).closeTimeout(b.closeTimeout).revokeGrace(b.revokeGrace)
                 // PARTITION only: without it one partition's run takes every place in flight (the others wait, 1x the
                 // plain loop with blocking work; with it 4x on 4 partitions); in the other orders it cost 30-45 % of
                 // CPU-bound throughput in A/B runs and buys nothing with many keys (ADR 0048)
                 .fairShare(b.ordering == Ordering.PARTITION ? b.maxInFlight + b.capacity : 0);
+        if (transactions != null) {
+            sourceBuilder.transactions(transactions).property(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
         b.consumerProperties.forEach(sourceBuilder::property);
-        this.source = sourceBuilder.open();
-        this.retry = b.retry;
-        this.lanes = new Lanes<>(b.ordering, b.maxInFlight);
-        this.pool = WorkerPool.create(b.parallelism + 1);
-        pool.spawn("kafka-pool-" + b.groupId + "-dispatch", this::dispatch);
-        for (int i = 0; i < b.parallelism; i++) pool.spawn("kafka-pool-" + b.groupId + "-" + i, this::work);
+        return sourceBuilder.open();
     }
 
     /**
@@ -175,7 +201,7 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
                 failWith(e.getCause() != null ? e.getCause() : e);
             } finally {
                 if (!handedOver) r.abandon();      // no acknowledgement will come: it must not hold a revocation
-                lanes.done(r);
+                lanes.done(r, handedOver && held != null);   // exactly-once: the place stays with the held outputs
             }
         }
         return null;
@@ -184,7 +210,7 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
     /** Processes {@code r}; true if it was handed to an acknowledgement (its outputs' or its dead letter's). */
     private boolean handleOne(KafkaRecord<K, V> r) throws InterruptedException {
         AtomicInteger attempts = new AtomicInteger();
-        List<KafkaMessage<KO, VO>> outs;
+        List<KafkaMessage<byte[], byte[]>> outs;
         if (!r.isReadable()) {                    // no attempt can succeed: not retried
             try {
                 r.value();
@@ -204,27 +230,52 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
         } catch (Exception | StackOverflowError e) {
             return deadLetter(r, e, attempts.get());
         }
-        for (KafkaMessage<KO, VO> m : outs) sink.send(m);
-        r.ackWhen(outs);
+        emit(r, outs);
         processed.increment();
         return true;
     }
 
-    /** One attempt at {@code r}, counted. */
-    private List<KafkaMessage<KO, VO>> call(KafkaRecord<K, V> r, AtomicInteger attempts) throws Exception {
+    /** One attempt at {@code r}, counted: the handler, then its outputs serialized (a failure of either is the record's). */
+    private List<KafkaMessage<byte[], byte[]>> call(KafkaRecord<K, V> r, AtomicInteger attempts) throws Exception {
         attempts.incrementAndGet();
-        return Objects.requireNonNull(handler.handle(r), "the handler returned null (return List.of() for no output)");
+        var outs = Objects.requireNonNull(handler.handle(r), "the handler returned null (return List.of() for no output)");
+        List<KafkaMessage<byte[], byte[]>> serialized = new ArrayList<>(outs.size());
+        for (KafkaMessage<KO, VO> m : outs) serialized.add(serialize(m));
+        return serialized;
+    }
+
+    private KafkaMessage<byte[], byte[]> serialize(KafkaMessage<KO, VO> m) {
+        String topic = m.topic() != null ? m.topic() : outputTopic;
+        if (topic == null) throw new IllegalArgumentException(m + " names no topic and the pool has no output topic");
+        var headers = new RecordHeaders(m.headers());   // serializers may add headers
+        byte[] key = keySerializer.serialize(topic, headers, m.key());
+        byte[] value = valueSerializer.serialize(topic, headers, m.value());
+        return KafkaMessage.withHeaders(topic, key, value, List.of(headers.toArray()));
+    }
+
+    /**
+     * {@code r} is processed into {@code outs}: at-least-once, they are sent now and {@code r} is
+     * acknowledged once the broker has them all; exactly-once, they are held with {@code r}, which is
+     * acknowledged now, and go into the open transaction when the commit point passes {@code r}.
+     */
+    private void emit(KafkaRecord<K, V> r, List<KafkaMessage<byte[], byte[]>> outs) throws InterruptedException {
+        if (held == null) {
+            for (KafkaMessage<byte[], byte[]> m : outs) sink.send(m);
+            r.ackWhen(outs);
+            return;
+        }
+        r.hold(outs);
+        r.ack();
+        if (r.owner().revoked) held.discard(r);   // revoked meanwhile: the source may have looked before the hold
     }
 
     private boolean deadLetter(KafkaRecord<K, V> r, Throwable cause, int attempts) throws InterruptedException {
-        if (deadLetters == null) {
+        if (deadLetterTopic == null) {
             failWith(new KafkaSinkException("processing " + r + " failed after " + attempts
                     + " attempt(s) and no dead-letter topic is configured", cause));
             return false;
         }
-        KafkaMessage<byte[], byte[]> m = DeadLetters.of(deadLetterTopic, r, cause, attempts);
-        deadLetters.send(m);
-        r.ackWhen(List.of(m));
+        emit(r, List.of(DeadLetters.of(deadLetterTopic, r, cause, attempts)));
         deadLettered.increment();
         return true;
     }
@@ -291,7 +342,44 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sink.close();
-        if (deadLetters != null) deadLetters.close();
+    }
+
+    /**
+     * Exactly-once: the source's worker releases a record's held outputs into the open transaction when
+     * its commit point passes the record, and commits the transaction with the offsets (ADR 0049).
+     * Whoever takes the outputs ({@link KafkaRecord#takeHeld}) frees the record's place in flight.
+     */
+    private final class HeldOutputs implements Transactions {
+        @Override
+        public void release(KafkaRecord<?, ?> record) {
+            var outs = record.takeHeld();
+            if (outs == null) return;
+            try {
+                for (KafkaMessage<byte[], byte[]> m : outs) sink.send(m);
+            } catch (InterruptedException e) {
+                throw new InterruptException(e);
+            } finally {
+                lanes.freePlace();
+            }
+        }
+
+        @Override
+        public void discard(KafkaRecord<?, ?> record) {
+            if (record.takeHeld() != null) lanes.freePlace();
+        }
+
+        @Override
+        public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+            try {
+                sink.commitTransaction(offsets, group).get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                throw new InterruptException(e);
+            } catch (ExecutionException e) {
+                throw new KafkaSinkException("the transaction commit failed", e.getCause());
+            } catch (TimeoutException e) {
+                throw new KafkaSinkException("the transaction commit took longer than " + closeTimeout, e);
+            }
+        }
     }
 
     /**
@@ -318,6 +406,11 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
         private String deadLetterTopic;
         private int parallelism = 4;
         private Ordering ordering = Ordering.KEY;
+        /** Whether {@link #ordering} was chosen (a share group refuses any but UNORDERED). */
+        private boolean orderingChosen;
+        private boolean exactlyOnce;
+        /** 0: a consumer group; otherwise the number of share-group consumers. */
+        private int shareConsumers;
         private int maxInFlight = 1024;
         private Retry retry;
         private Duration revokeGrace = Duration.ofSeconds(10);
@@ -362,6 +455,7 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
          */
         public Builder<K, V, KO, VO> ordering(Ordering ordering) {
             this.ordering = Objects.requireNonNull(ordering, "ordering must not be null");
+            this.orderingChosen = true;
             return this;
         }
 
@@ -410,6 +504,44 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Reads the input through a <b>share group</b> (Kafka queues, KIP-932, Kafka 4.2 and later) instead of
+         * a consumer group: the broker hands each record to one of the group's consumers, however many
+         * there are per partition, and takes back the records a consumer does not acknowledge in time (its
+         * lock expires) or releases (it closed), delivering them again. No order at all, so the pool runs in
+         * {@link Ordering#UNORDERED}; {@link #ordering} with another order is refused. A new share group
+         * starts at the earliest offset, as a consumer group does here (the group's
+         * {@code share.auto.offset.reset} is set to {@code earliest} when it is still the broker default).
+         *
+         * @param consumers how many share consumers this process runs, at least 1: each polls a batch,
+         *                  which the pool processes in parallel, and acknowledges it before its next poll
+         * @return this builder
+         */
+        public Builder<K, V, KO, VO> shareGroup(int consumers) {
+            if (consumers < 1) throw new IllegalArgumentException("share consumers must be at least 1: " + consumers);
+            this.shareConsumers = consumers;
+            return this;
+        }
+
+        /**
+         * Exactly-once consume-transform-produce through Kafka transactions: each record's outputs (and
+         * dead letters) are committed in the same transaction as the input offsets that pass it, so after
+         * a crash, a rebalance or a retry, a consumer reading the output topics with
+         * {@code isolation.level=read_committed} sees each record's outputs exactly once. The input is read
+         * with {@code read_committed} too. Costs: a record's outputs wait until every earlier record of its
+         * partition is done (they are held with its place in flight, so a slow record holds back at most
+         * {@code maxInFlight} others), and a transaction commits every commit interval (200 ms). The
+         * producer's {@code transactional.id} is {@code vela-<group>-<random>} unless given as a producer
+         * property. A partition lost (not revoked: this member was out of the group too long) while its
+         * outputs are in the open transaction fails the pool: restart it. Not with {@link #shareGroup}. Off by default.
+         *
+         * @return this builder
+         */
+        public Builder<K, V, KO, VO> exactlyOnce() {
+            this.exactlyOnce = true;
+            return this;
+        }
+
         /** @param n capacity of the records channel, at least 1 @return this builder */
         public Builder<K, V, KO, VO> capacity(int n) {
             if (n < 1) throw new IllegalArgumentException("capacity must be at least 1: " + n);
@@ -440,8 +572,20 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
          *
          * @param handler what to do with each record
          * @return the running pool
+         * @throws IllegalStateException if the options contradict each other (a share group with an order other
+         *                               than UNORDERED or with exactly-once; a transactional id without exactly-once)
          */
         public KafkaWorkerPool<K, V, KO, VO> start(Handler<K, V, KO, VO> handler) {
+            if (shareConsumers > 0 && orderingChosen && ordering != Ordering.UNORDERED) {
+                throw new IllegalStateException("a share group delivers records in no order: ordering " + ordering
+                        + " cannot be kept (use Ordering.UNORDERED or a consumer group)");
+            }
+            if (shareConsumers > 0 && exactlyOnce) {
+                throw new IllegalStateException("exactly-once needs a consumer group: a share group cannot commit offsets in a transaction");
+            }
+            if (!exactlyOnce && producerProperties.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
+                throw new IllegalStateException("a transactional.id is only used in exactly-once mode: call exactlyOnce()");
+            }
             return new KafkaWorkerPool<>(this, Objects.requireNonNull(handler, "handler must not be null"));
         }
     }

@@ -30,7 +30,8 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Invariants: a lane is a key of {@code busy} exactly while one of its records is in {@code ready}
  * or being processed, and its queue holds its other taken records in the order the source delivered
  * them (partition offset order), so at most one record per lane is processed at a time, in order.
- * {@code inFlight} permits held == records taken from the source and not yet done, ≤ {@code maxInFlight}.
+ * {@code inFlight} permits held == records taken from the source and not yet done (in exactly-once mode:
+ * or done with outputs held), ≤ {@code maxInFlight}.
  * {@code ready} is unbounded, but never holds more than {@code maxInFlight} records.
  *
  * <p>Ending: {@link #open} counts the dispatcher (1 until it ends) plus the records taken and not
@@ -113,9 +114,13 @@ final class Lanes<K, V> {
         }
     }
 
-    /** A worker is done with {@code r} (processed, dead-lettered or skipped): its lane moves on, its place is freed. */
+    /**
+     * A worker is done with {@code r} (processed, dead-lettered or skipped): its lane moves on, and its
+     * place is freed unless {@code keepPlace} (exactly-once: the record keeps it while its outputs are held,
+     * until {@link #freePlace}).
+     */
     @SuppressWarnings("unchecked")
-    void done(KafkaRecord<K, V> r) {
+    void done(KafkaRecord<K, V> r, boolean keepPlace) {
         Object lane = r.lane;
         if (lane != null) {
             KafkaRecord<?, ?> following;
@@ -126,8 +131,13 @@ final class Lanes<K, V> {
             }
             if (following != null) readyTx.trySend((KafkaRecord<K, V>) following);
         }
-        inFlight.release();
+        if (!keepPlace) inFlight.release();
         close();
+    }
+
+    /** Frees the place a record kept at {@link #done}: once per such record. */
+    void freePlace() {
+        inFlight.release();
     }
 
     /** Records taken from the source and not yet done (approximate while it changes). */

@@ -11,7 +11,7 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Everything except {@link #revoked} is touched by the source's worker only (the consumer's
  * thread), so no field needs synchronisation. {@link KafkaRecord#ack()} only flips the record's own
- * flag; the worker notices it in {@link #advance()}.
+ * flag; the worker notices it in {@link #advance(Transactions)}.
  *
  * <p>Invariants: {@code inFlight} holds, in offset order, every record polled in this assignment whose
  * offset is at or past the commit point; {@code commitPoint} is one past the last record of an unbroken
@@ -51,10 +51,15 @@ final class PartitionState {
         this.countsPending = countsPending;
     }
 
-    /** Moves the commit point over the acknowledged records at the head of {@code inFlight}. */
-    void advance() {
+    /**
+     * Moves the commit point over the acknowledged records at the head of {@code inFlight}; in
+     * exactly-once mode ({@code txn} not null) each one's held outputs go into the open transaction as
+     * the point passes it, so they are sent in offset order and only once nothing before them is pending.
+     */
+    void advance(Transactions txn) {
         KafkaRecord<?, ?> head;
         while ((head = inFlight.peekFirst()) != null && head.isAcked()) {
+            if (txn != null) txn.release(head);
             inFlight.pollFirst();
             commitPoint = head.offset() + 1;
         }

@@ -55,6 +55,12 @@ import org.apache.kafka.common.serialization.Deserializer;
  * delivered to plain receivers (a pool skips them); their processing may be repeated by the new owner
  * (at-least-once, never lost).
  *
+ * <p>Exactly-once ({@link Transactions}, for a pool): the offsets are not committed by the consumer but
+ * in the pool's transactions, always synchronously, with every owned partition's commit point (the open
+ * transaction holds outputs of all of them); as <b>advance</b> moves a commit point over a record, the
+ * record's held outputs go into the open transaction; a revoked partition's records not passed are
+ * discarded; a partition <em>lost</em> while its outputs are in the open transaction fails the source.
+ *
  * <p>Stop ({@link #requestStop}): no more fetching (everything paused), undispatched records dropped,
  * the channel closed so receivers end after what is buffered; the loop keeps polling and committing
  * until every dispatched record is acknowledged or the drain deadline passes, then commits with
@@ -68,6 +74,8 @@ final class SourceLoop<K, V> implements Runnable {
     /** The original sender handle of the records channel; this loop is its only user. */
     private final Sender<KafkaRecord<K, V>> out;
     private final KafkaSource.Settings settings;
+    /** Final; null unless a pool runs in exactly-once mode: then commits are its transactions' (ADR 0049). */
+    private final Transactions txn;
     /** Worker only. The partitions owned now, each with its current assignment's state. */
     private final Map<TopicPartition, PartitionState> owned = new HashMap<>();
     /** Worker only. Polled but not yet in the channel, in poll order. */
@@ -97,6 +105,7 @@ final class SourceLoop<K, V> implements Runnable {
         this.values = values;
         this.out = out;
         this.settings = settings;
+        this.txn = settings.transactions();
     }
 
     Set<TopicPartition> assignment() {
@@ -231,7 +240,7 @@ final class SourceLoop<K, V> implements Runnable {
     }
 
     private void advanceAll() {
-        for (PartitionState s : owned.values()) s.advance();
+        for (PartitionState s : owned.values()) s.advance(txn);
     }
 
     /** Commits every moved commit point: asynchronously on the timer, synchronously when {@code sync}. */
@@ -250,6 +259,11 @@ final class SourceLoop<K, V> implements Runnable {
         if (offsets.isEmpty()) return;
         Map<TopicPartition, PartitionState> states = new HashMap<>();
         offsets.keySet().forEach(tp -> states.put(tp, owned.get(tp)));
+        if (txn != null) {   // always synchronous; a failure ends the source (the transaction is aborted)
+            txn.commit(offsets, consumer.groupMetadata());
+            offsets.forEach((tp, o) -> states.get(tp).committed = o.offset());
+            return;
+        }
         offsets.forEach((tp, o) -> states.get(tp).committed = o.offset());
         if (sync) {
             try {
@@ -292,10 +306,11 @@ final class SourceLoop<K, V> implements Runnable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             awaitStarted(partitions);
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            for (TopicPartition tp : partitions) {
+            // exactly-once: the open transaction holds outputs of every owned partition, so it commits all their offsets
+            for (TopicPartition tp : txn != null ? owned.keySet() : partitions) {
                 PartitionState s = owned.get(tp);
                 if (s == null) continue;
-                s.advance();
+                s.advance(txn);
                 if (s.hasNewCommit()) offsets.put(tp, new OffsetAndMetadata(s.commitPoint));
             }
             commit(offsets, true);
@@ -329,6 +344,16 @@ final class SourceLoop<K, V> implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (txn != null) {
+                for (TopicPartition tp : partitions) {
+                    PartitionState s = owned.get(tp);
+                    if (s != null && s.hasNewCommit()) {   // its outputs are in the open transaction, its offsets cannot join them
+                        throw new IllegalStateException("exactly-once: partition " + tp + " was lost (this member was out of"
+                                + " the group too long) while the open transaction holds outputs of its records; the"
+                                + " transaction is aborted and the pool stops (restart it; nothing is lost or doubled)");
+                    }
+                }
+            }
             drop(partitions);
         }
 
@@ -346,7 +371,10 @@ final class SourceLoop<K, V> implements Runnable {
         private void drop(Collection<TopicPartition> partitions) {
             for (TopicPartition tp : partitions) {
                 PartitionState s = owned.remove(tp);
-                if (s != null) s.revoked = true;
+                if (s != null) {
+                    s.revoked = true;   // before the discards: a worker acknowledging after this discards its own (KafkaWorkerPool)
+                    if (txn != null) s.inFlight.forEach(txn::discard);
+                }
                 paused.remove(tp);
             }
             for (Iterator<KafkaRecord<K, V>> it = undispatched.iterator(); it.hasNext(); ) {

@@ -71,8 +71,15 @@ final class KafkaTestSupport {
 
     /** Reads a topic from the beginning (no group) until {@code expected} records or the timeout; returns them. */
     static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic, int expected, Duration timeout) {
+        return readAll(bootstrap, topic, expected, timeout, false);
+    }
+
+    /** As {@link #readAll(String, String, int, Duration)}; {@code committedOnly}: {@code isolation.level=read_committed}. */
+    static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic, int expected, Duration timeout,
+                                                        boolean committedOnly) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (var c = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        try (var c = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted"),
                 new StringDeserializer(), new StringDeserializer())) {
             var parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

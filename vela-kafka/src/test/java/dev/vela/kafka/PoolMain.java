@@ -9,7 +9,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * A consumer process for {@link KillTakeoverTest}: a {@link KafkaWorkerPool} in group {@code args[2]}
  * that copies each value of {@code args[3]} to {@code args[4]} after {@code args[5]} ms of "work", in
  * ordering {@code args[6]} with parallelism {@code args[7]}, at most {@code args[8]} records in flight
- * and a records channel of {@value #CAPACITY}. Prints {@code processed=<n>} every 100 ms. Runs until
+ * and a records channel of {@value #CAPACITY}; exactly-once if {@code args[9]} is {@code eos}. Prints {@code processed=<n>} every 100 ms. Runs until
  * killed. {@code args[0]} is the parent pid.
  */
 public final class PoolMain {
@@ -27,6 +27,7 @@ public final class PoolMain {
                 .outputTopic(args[4]).ordering(Ordering.valueOf(args[6])).parallelism(Integer.parseInt(args[7]))
                 .maxInFlight(Integer.parseInt(args[8])).capacity(CAPACITY);
         KafkaTestSupport.fastGroup().forEach(b::consumerProperty);
+        if (args.length > 9 && args[9].equals("eos")) b.exactlyOnce().producerProperty("transaction.timeout.ms", 10_000);
         var pool = b.start(r -> {
             Thread.sleep(workMs);
             return List.of(KafkaMessage.of(r.key(), r.value()));

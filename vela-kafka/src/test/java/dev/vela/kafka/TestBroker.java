@@ -105,6 +105,9 @@ final class TestBroker implements AutoCloseable {
                 Map.entry("offsets.topic.replication.factor", "1"),
                 Map.entry("transaction.state.log.replication.factor", "1"),
                 Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("transaction.state.log.num.partitions", "1"),
+                // a killed transactional producer's open transaction is aborted soon after its timeout (default every 10 s)
+                Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"),
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("offsets.topic.num.partitions", "1"),
