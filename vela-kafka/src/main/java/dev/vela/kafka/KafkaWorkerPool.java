@@ -56,9 +56,14 @@ import org.apache.kafka.common.serialization.Serializer;
  * A {@link KafkaSource} feeds a bounded channel; one dispatcher task takes records from it into
  * {@link Lanes}, which bounds the records in flight and keeps the ordering; {@code parallelism}
  * long-lived tasks on a {@link WorkerPool} take the records that may run, call the handler (through the
- * retry policy), send its messages through a {@link KafkaSink} and {@linkplain KafkaRecord#ackWhen
+ * retry policy) and serialize its messages (a failure of either is the record's), send them through one
+ * byte-array {@link KafkaSink} (outputs and dead letters) and {@linkplain KafkaRecord#ackWhen
  * acknowledge the input once every output is acknowledged by the broker}, so an input's offset is
- * committed only after its results are durable: at-least-once from input to output. The source commits
+ * committed only after its results are durable: at-least-once from input to output. In exactly-once
+ * mode the sink is transactional and a record's outputs are instead held with it ({@link HeldOutputs}):
+ * the source's worker sends them into the open transaction when the partition's commit point passes the
+ * record, and commits the transaction with the offsets (ADR 0049). With {@link Builder#shareGroup} the
+ * records come from share-group consumers ({@link ShareSource}) instead of a {@link KafkaSource}. The source commits
  * per partition the offset below which every record is acknowledged ({@link PartitionState}). A handler
  * exception that the policy does not retry, or the last one, (or an undeserializable record) sends the
  * record's raw bytes to the dead-letter topic ({@link DeadLetters}) and acknowledges it once that is
@@ -133,10 +138,15 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
         }
         this.sink = sinkBuilder.open();
         this.held = b.exactlyOnce ? new HeldOutputs() : null;
-        this.source = b.shareConsumers > 0
-                ? new ShareSource<>(b.bootstrapServers, b.groupId, b.inputTopic, b.keyDeserializer, b.valueDeserializer,
-                        b.shareConsumers, b.capacity, b.closeTimeout, b.consumerProperties)
-                : openSource(b, held);
+        try {
+            this.source = b.shareConsumers > 0
+                    ? new ShareSource<>(b.bootstrapServers, b.groupId, b.inputTopic, b.keyDeserializer, b.valueDeserializer,
+                            b.shareConsumers, b.capacity, b.closeTimeout, b.consumerProperties)
+                    : openSource(b, held);
+        } catch (RuntimeException e) {   // a refused property, an unreachable admin: the producer must not leak
+            sink.close();
+            throw e;
+        }
         this.retry = b.retry;
         this.lanes = new Lanes<>(b.shareConsumers > 0 ? Ordering.UNORDERED : b.ordering, b.maxInFlight);
         this.pool = WorkerPool.create(b.parallelism + 1);
@@ -555,7 +565,16 @@ public final class KafkaWorkerPool<K, V, KO, VO> implements AutoCloseable {
             return this;
         }
 
-        /** @param name a KafkaConsumer property @param value its value @return this builder */
+        /**
+         * Any consumer property. For a {@link #shareGroup share group}, group-membership settings that
+         * share consumers reject ({@code session.timeout.ms}, {@code heartbeat.interval.ms}, …) are dropped,
+         * {@code auto.offset.reset} and {@code isolation.level} become the group's {@code share.*} configs,
+         * and {@code share.acquire.mode} defaults to {@code record_limit} (see {@link ShareSource}).
+         *
+         * @param name a consumer property
+         * @param value its value
+         * @return this builder
+         */
         public Builder<K, V, KO, VO> consumerProperty(String name, Object value) {
             consumerProperties.put(KafkaSource.notBlank(name, "property name"), Objects.requireNonNull(value, name));
             return this;

@@ -23,7 +23,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code args = parentPid mode bootstrap group in out workMs}, mode {@code plain} (the classic
  * kafka-clients loop: poll, process and send each record, flush the producer, commit the batch's
  * offsets) or {@code unordered}, {@code key}, {@code partition} (a {@link KafkaWorkerPool} in that
- * {@link Ordering}, parallelism {@link #velaParallelism}). Both do the same per-record work ({@link #work}:
+ * {@link Ordering}, parallelism {@link #velaParallelism}), or {@code key-eos} ({@code KEY} with
+ * {@code exactlyOnce()}). Both do the same per-record work ({@link #work}:
  * a few microseconds of CPU, then {@code workMs} of blocking sleep) and the same producer settings
  * ({@code acks=all}, {@code linger.ms=5}). With blocking work the plain loop polls at most
  * {@value #SLOW_POLL_RECORDS} records at a time, so that it commits every 0.2 s, as a user with slow
@@ -86,8 +87,9 @@ public final class KafkaBenchChild {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();   // "go"
         switch (mode) {
             case "plain" -> plain(bootstrap, group, in, out, workMs);
-            case "unordered", "key", "partition" -> vela(bootstrap, group, in, out, workMs, Ordering.valueOf(mode.toUpperCase()));
-            default -> throw new IllegalArgumentException("mode must be plain, unordered, key or partition: " + mode);
+            case "unordered", "key", "partition" -> vela(bootstrap, group, in, out, workMs, Ordering.valueOf(mode.toUpperCase()), false);
+            case "key-eos" -> vela(bootstrap, group, in, out, workMs, Ordering.KEY, true);
+            default -> throw new IllegalArgumentException("mode must be plain, unordered, key, partition or key-eos: " + mode);
         }
     }
 
@@ -104,10 +106,12 @@ public final class KafkaBenchChild {
         });
     }
 
-    private static void vela(String bootstrap, String group, String in, String out, int workMs, Ordering ordering) throws Exception {
+    private static void vela(String bootstrap, String group, String in, String out, int workMs, Ordering ordering,
+                             boolean exactlyOnce) throws Exception {
         var b = KafkaWorkerPool.builder(bootstrap, group, in, new StringDeserializer(), new StringDeserializer(),
                 new StringSerializer(), new StringSerializer()).outputTopic(out)
                 .ordering(ordering).parallelism(velaParallelism(workMs));
+        if (exactlyOnce) b.exactlyOnce();
         KafkaTestSupport.fastGroup().forEach(b::consumerProperty);
         var pool = b.start(r -> List.of(KafkaMessage.of(r.key(), work(r.value(), workMs))));
         report(pool::processed);
