@@ -58,9 +58,6 @@ public final class DeadlockWatchdog implements AutoCloseable {
         REPORT
     }
 
-    /** Running watchdogs; guarded by the class lock. */
-    private static int running;
-
     private final long periodNanos;
     private final Action action;
     private final Consumer<String> reporter;
@@ -100,9 +97,8 @@ public final class DeadlockWatchdog implements AutoCloseable {
     public static DeadlockWatchdog start(Duration period, Action action, Consumer<String> reporter) {
         DeadlockWatchdog w = new DeadlockWatchdog(period, action, reporter);
         synchronized (DeadlockWatchdog.class) {
-            running++;
             ParkedOperations.retain();
-            WorkerRegistry.tracking = true;
+            WorkerRegistry.retain();
         }
         w.thread.start();
         return w;
@@ -125,9 +121,7 @@ public final class DeadlockWatchdog implements AutoCloseable {
         thread.interrupt();
         synchronized (DeadlockWatchdog.class) {
             ParkedOperations.release();
-            if (--running == 0) {
-                WorkerRegistry.tracking = false;
-            }
+            WorkerRegistry.release();
         }
     }
 
@@ -166,13 +160,13 @@ public final class DeadlockWatchdog implements AutoCloseable {
 
     /** Every live watched worker → the waiter it is parked on, if all are deadlocked now; else empty. */
     private static Map<Thread, Parked> deadlockedNow() {
-        Map<Thread, Boolean> workers = WorkerRegistry.live();
+        Map<Thread, WorkerRegistry.Tracked> workers = WorkerRegistry.live();
         if (workers.isEmpty() || TimerScheduler.pending()) return Map.of();
         Map<Thread, Parked> out = new HashMap<>();
         for (var e : workers.entrySet()) {
             Thread t = e.getKey();
             Entry p = ParkedOperations.parkedNow(t);
-            if (!t.isAlive() || e.getValue() || p == null || p.timed() || p.op().completed()) {
+            if (!t.isAlive() || e.getValue().hasDeadline() || p == null || p.timed() || p.op().completed()) {
                 return Map.of();
             }
             out.put(t, p.op());

@@ -1,6 +1,7 @@
 package dev.vela.worker;
 
 import dev.vela.diagnostics.internal.WorkerEvents;
+import dev.vela.diagnostics.internal.ConsoleHook;
 import dev.vela.diagnostics.internal.WorkerRegistry;
 import dev.vela.time.internal.Clock;
 import java.lang.invoke.MethodHandles;
@@ -104,6 +105,7 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        ConsoleHook.maybeLaunch();   // -Dvela.console: the live console starts before the first worker
     }
 
     /** A worker that runs with the context of the calling thread (captured here, on it). */
@@ -643,9 +645,10 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
         Clock.Timer timer = deadline == null ? null : Deadlines.schedule(this::expire, Deadlines.toNanos(deadline));
         Object value;
         int outcome;
-        boolean tracked = !inCaller && WorkerRegistry.tracking;   // deadlock watchdog on (rare)
+        boolean tracked = !inCaller && WorkerRegistry.tracking;   // deadlock watchdog or console on (rare)
         if (tracked) {
-            WorkerRegistry.started(Thread.currentThread(), deadline != null);
+            WorkerRegistry.started(Thread.currentThread(), name, pool == null ? null : pool.name(),
+                    deadline == null ? Long.MIN_VALUE : System.nanoTime() + Deadlines.toNanos(deadline));
         }
         try {
             value = context.call(task);   // the spawner's context around the task (WorkContext)
@@ -672,12 +675,29 @@ public final class Worker<T> extends WorkerCore implements Future<T> {
                     WorkerEvents.failed(name, (Throwable) value, false);
                 }
             }
+            if (tracked) {
+                trackEnd();
+            }
             if (inCaller) {
                 pool.finishedInCaller();
             } else if (pool != null) {
                 pool.taskFinished();
             }
         }
+    }
+
+    /** Tells the registry how this tracked worker ended (console's recent rows). */
+    private void trackEnd() {
+        int s = stateCode();
+        Object r = s == FAILED || s == TIMED_OUT ? result() : null;
+        String error = r instanceof Throwable t ? t.getClass().getName() + ": " + t.getMessage() : null;
+        WorkerRegistry.ended(new WorkerRegistry.Ended(Thread.currentThread().threadId(), name, pool == null ? null : pool.name(),
+                switch (s) {
+                    case SUCCESS -> "done";
+                    case TIMED_OUT -> "timed-out";
+                    case CANCELLED -> "cancelled";
+                    default -> "failed";
+                }, error, System.nanoTime()));
     }
 
     /** Deadline timer action (on a short virtual thread): decide TIMED_OUT, then interrupt. */

@@ -41,6 +41,7 @@ public final class Examples {
         m.put("pipelines", PipelinesExample::main);
         m.put("actors", ActorsExample::main);
         m.put("testing", TestingExample::main);
+        m.put("console", ConsoleExample::main);
         return m;
     }
 

@@ -14,9 +14,12 @@ import jdk.management.VirtualThreadSchedulerMXBean;
  * queued count scans the scheduler's queues (about 25 ns here with 2 carriers), so the spin loop asks
  * it once before spinning and every few dozen pauses while spinning.
  *
- * <p>Where the bean is not available (a custom runtime image without {@code jdk.management}, or a
- * JVM whose virtual threads are not scheduled by a {@code ForkJoinPool}), {@link #idle()} says false:
- * virtual threads then never spin on the CPU, the behaviour of ADR 0007.
+ * <p>Where the bean is not available (a custom runtime image without {@code jdk.management}, an
+ * application on the module path that does not resolve it — {@code dev.vela.core} requires it
+ * {@code static}, so that the core needs only {@code java.base} and {@code jdk.jfr} at run time; add
+ * {@code --add-modules jdk.management} to get the spin there — or a JVM whose virtual threads are not
+ * scheduled by a {@code ForkJoinPool}), {@link #idle()} says false: virtual threads then never spin on
+ * the CPU, the behaviour of ADR 0007. On the class path every system module is resolved.
  */
 final class CarrierLoad {
     /** The scheduler's bean, or null where it cannot answer (immutable). */

@@ -11,6 +11,8 @@ import dev.vela.channel.ReceiveManyException;
 import dev.vela.channel.Receiver;
 import dev.vela.channel.Sender;
 import dev.vela.diagnostics.internal.ChannelEvents;
+import dev.vela.diagnostics.internal.ChannelRegistry;
+import dev.vela.diagnostics.internal.ConsoleHook;
 import dev.vela.diagnostics.internal.ParkedOperations;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -35,12 +37,15 @@ import java.util.Collection;
  *
  * @param <T> element type
  */
-public abstract sealed class ChannelCore<T> implements Channel<T> permits BufferChannel, RendezvousChannel {
+public abstract sealed class ChannelCore<T> implements Channel<T>, ChannelRegistry.Registered
+        permits BufferChannel, RendezvousChannel {
 
     /** Metrics counters, or null when the channel was built without metrics (final; set by the constructor). */
     final Counters counters;
     /** Receives every value discarded by an overflow policy; null if none was given (final). */
     private final java.util.function.Consumer<Object> onUndelivered;
+    /** Final. The live console's id for this channel, 0 if it was created while no console ran. */
+    private final int registryId;
 
     ChannelCore() {
         this(Options.DEFAULT);
@@ -50,6 +55,30 @@ public abstract sealed class ChannelCore<T> implements Channel<T> permits Buffer
         this.counters = options.metrics() ? new Counters() : null;
         this.onUndelivered = options.onUndelivered();
         this.sender = createSender();
+        this.registryId = ChannelRegistry.tracking ? ChannelRegistry.register(this, kind()) : 0;   // console on (rare)
+    }
+
+    private String kind() {
+        return switch (this) {
+            case BoundedChannel<T> b -> "bounded";
+            case UnboundedChannel<T> u -> "unbounded";
+            case PriorityBufferChannel<T> p -> "priority";
+            case RendezvousChannel<T> r -> "rendezvous";
+            default -> "other";
+        };
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public final int registryId() {
+        return registryId;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public final String registryState() {
+        Object s = closeState;
+        return s == null ? "open" : s == CLOSED_NORMALLY ? "closed" : "failed";
     }
 
 
@@ -75,6 +104,7 @@ public abstract sealed class ChannelCore<T> implements Channel<T> permits Buffer
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        ConsoleHook.maybeLaunch();   // -Dvela.console: the live console starts before the first channel
     }
 
     /** null while open; then CLOSED_NORMALLY or the failure cause. Set once by CAS (volatile). */
