@@ -5,4 +5,6 @@
 module dev.vela.actor {
     requires transitive dev.vela.core;
     exports dev.vela.actor;
+    // The live console's "actors" table (vela-console, when present); a service provider, not user API.
+    provides dev.vela.diagnostics.ConsoleSection with dev.vela.actor.ActorConsoleSection;
 }

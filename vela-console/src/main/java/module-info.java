@@ -10,5 +10,5 @@ module dev.vela.console {
     requires jdk.jfr;
     exports dev.vela.console;
     uses dev.vela.diagnostics.ConsoleSection;
-    provides dev.vela.diagnostics.ConsoleLauncher with dev.vela.console.Launcher;
+    provides dev.vela.diagnostics.internal.ConsoleLauncher with dev.vela.console.Launcher;
 }

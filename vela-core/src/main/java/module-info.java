@@ -22,7 +22,7 @@ module dev.vela.core {
     exports dev.vela.diagnostics;
 
     // -Dvela.console starts the live console (vela-console) without a code change (ConsoleHook).
-    uses dev.vela.diagnostics.ConsoleLauncher;
+    uses dev.vela.diagnostics.internal.ConsoleLauncher;
 
     // The runtime's clock, for the modules that wait on time and for dev.vela.test's virtual clock;
     // the watchdog's registries, for the virtual clock's "everything waits" report (ADR 0037).

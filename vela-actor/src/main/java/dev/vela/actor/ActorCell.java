@@ -109,6 +109,13 @@ final class ActorCell<M> extends OnDemandRunner implements ActorRef<M>, ActorCon
     private Actor<M> actor;                    // the current instance; null before start and after a failed creation
     private boolean suspended;                 // failed and awaiting a directive, or waiting to restart
     private boolean terminated;                // set at the start of terminate(); the loop then ends
+    /**
+     * Messages whose handling ended (the handler returned or threw), for monitoring
+     * ({@link ActorConsoleSection}). Single writer: a plain increment on the runner, no fence, no
+     * atomic; a sampler reads it racily from another thread (stale by the messages in flight; a 64-bit
+     * JVM writes a long in one go, JLS 17.7 lets a 32-bit one tear it). Never used for control flow.
+     */
+    private long processed;
     /** The rarely used state, created on first use; runner-confined except {@link Extra#terminatedNotice}. */
     private Extra<M> x;
 
@@ -124,6 +131,13 @@ final class ActorCell<M> extends OnDemandRunner implements ActorRef<M>, ActorCon
         ArrayDeque<Object> unstashed;
         /** Written before the system-message stack is closed; read by whoever finds it closed. */
         Terminated terminatedNotice;
+        /**
+         * For monitoring ({@link ActorConsoleSection}), written by the runner on the failure path only
+         * (never per message): the latest failure of any instance, and the restarts so far. Volatile so
+         * that a sampler that finds this object sees whole values; it reads {@link ActorCell#x} racily.
+         */
+        volatile Throwable lastFailure;
+        volatile int restarts;
     }
 
     private Extra<M> x() {
@@ -520,6 +534,7 @@ final class ActorCell<M> extends OnDemandRunner implements ActorRef<M>, ActorCon
         } catch (Throwable t) {
             fail(t);
         }
+        processed++;   // runner-confined, single writer (see the field)
     }
 
     /** Delivers a death notice or an exit signal (see {@link Relations}). */
@@ -561,6 +576,7 @@ final class ActorCell<M> extends OnDemandRunner implements ActorRef<M>, ActorCon
     /** Suspends this actor, breaks its links and reports the failure to its parent. */
     void fail(Throwable t) {
         suspended = true;
+        x().lastFailure = t;               // for monitoring; the failure path only
         relations().breakLinks(t, true);   // also remembered: a link that arrives while suspended meets a failed instance
         if (parent == null || !parent.pushSys(new SysMsg.Failed(this, t))) terminate(t);
     }
@@ -632,6 +648,7 @@ final class ActorCell<M> extends OnDemandRunner implements ActorRef<M>, ActorCon
     private void restart() {
         Throwable cause = x.pendingRestart;
         x.pendingRestart = null;
+        x.restarts++;                      // single writer (this runner): the volatile ++ needs no CAS
         Actor<M> old = actor;
         actor = null;
         if (old != null) {
@@ -701,6 +718,49 @@ final class ActorCell<M> extends OnDemandRunner implements ActorRef<M>, ActorCon
             }
         }
         terminationFuture().complete(notice);
+    }
+
+    // =====================================================================================
+    // Monitoring (ActorConsoleSection): racy reads from a sampler thread, never used for control flow
+    // =====================================================================================
+
+    /** Adds the live children to {@code out} (spawn order); takes this cell's monitor, as {@link #children()} does. */
+    void addLiveChildrenTo(List<ActorCell<?>> out) {
+        synchronized (this) {
+            if (supervision != null) supervision.addLiveCellsTo(out);
+        }
+    }
+
+    /** Messages handled so far (see {@link #processed}); racy. */
+    long processedCount() {
+        return processed;
+    }
+
+    /** Restarts so far; racy (0 if it never failed). */
+    int restartCount() {
+        Extra<M> e = x;   // racy read of a runner-confined reference: null, or an Extra whose volatile fields are whole
+        return e == null ? 0 : e.restarts;
+    }
+
+    /** The latest failure of any instance, or null; racy. */
+    Throwable lastFailure() {
+        Extra<M> e = x;
+        return e == null ? null : e.lastFailure;
+    }
+
+    /**
+     * What the actor is doing, roughly: {@code stopping}, {@code restarting} (waiting out a restart),
+     * {@code suspended} (failed, awaiting its parent's directive), or the runner's
+     * {@link #schedulingState()} ({@code idle}, {@code running}, {@code waiting}, {@code terminated}).
+     * Racy reads of volatile and runner-confined fields.
+     */
+    String monitoringState() {
+        if (stopRequested) return "stopping";
+        if (suspended) {
+            Extra<M> e = x;
+            return e != null && e.pendingRestart != null ? "restarting" : "suspended";
+        }
+        return schedulingState();
     }
 
     /** A channel the loop selects over, with its adapter; the record itself marks "source closed". */

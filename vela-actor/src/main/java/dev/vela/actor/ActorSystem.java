@@ -34,6 +34,7 @@ public final class ActorSystem implements AutoCloseable {
     private ActorSystem(String name, SupervisorStrategy strategy) {
         this.name = name;
         this.guardian = ActorCell.guardian(this, () -> new Guardian(strategy));
+        LiveSystems.add(this);   // weakly, for monitoring (ActorConsoleSection); last, once the guardian is set
     }
 
     /** The root actor: receives no message; supervises the top-level actors. */
@@ -204,6 +205,11 @@ public final class ActorSystem implements AutoCloseable {
      */
     int generateId() {
         return (int) generatedNames.incrementAndGet();
+    }
+
+    /** The root actor's cell; for monitoring, which walks the tree from it ({@link ActorConsoleSection}). */
+    ActorCell<Void> guardian() {
+        return guardian;
     }
 
     String rootPath() {

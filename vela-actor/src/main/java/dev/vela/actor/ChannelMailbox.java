@@ -125,4 +125,15 @@ sealed class ChannelMailbox<M> extends MailboxQueue<M> permits ChannelMailbox.Bo
     void close() {
         ch.receiver().close();
     }
+
+    @Override
+    final long size() {
+        return ch.stats().buffered();   // reads the channel's positions: nothing on the send/receive paths
+    }
+
+    @Override
+    final int capacity() {
+        int c = ch.capacity();
+        return c == Integer.MAX_VALUE ? -1 : c;
+    }
 }

@@ -45,4 +45,20 @@ abstract sealed class MailboxQueue<M> permits ChannelMailbox, PriorityMailbox {
 
     /** Stops accepting messages; idempotent. */
     abstract void close();
+
+    /**
+     * For monitoring only (the console's "actors" section, {@link ActorConsoleSection}): how many items
+     * the mailbox holds now, read from any thread without touching the send and receive paths.
+     * Approximate and stale when returned while others send and receive.
+     *
+     * @return the items now, at least 0
+     */
+    abstract long size();
+
+    /**
+     * For monitoring only: the bound of a bounded mailbox.
+     *
+     * @return the capacity, or {@code -1} when unbounded (unbounded and priority mailboxes)
+     */
+    abstract int capacity();
 }

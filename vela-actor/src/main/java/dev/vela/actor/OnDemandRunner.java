@@ -133,6 +133,18 @@ abstract sealed class OnDemandRunner permits ActorCell {
         return false;
     }
 
+    /**
+     * For monitoring only (any thread; two volatile reads, stale when returned): {@code idle} (no
+     * runner), {@code waiting} (a runner blocked inside {@link #blocking}: suspended, backing off, or
+     * selecting over listened channels), {@code running}, or {@code terminated}.
+     */
+    final String schedulingState() {
+        int s = state;
+        if (s == IDLE) return "idle";
+        if (s == TERMINATED) return "terminated";
+        return waitState == W_RUNNING ? "running" : "waiting";
+    }
+
     /** The runner, as its very last action when the actor has terminated: no runner ever starts again. */
     final void endForGood() {
         runner = null;

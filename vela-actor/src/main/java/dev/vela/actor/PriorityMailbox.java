@@ -92,4 +92,19 @@ final class PriorityMailbox<M> extends MailboxQueue<M> {
         }
         wake.close();
     }
+
+    @Override
+    long size() {
+        lock.lock();   // a sampler's occasional read; the heap has no lock-free size
+        try {
+            return heap.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    int capacity() {
+        return -1;
+    }
 }

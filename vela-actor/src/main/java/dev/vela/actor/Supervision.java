@@ -61,6 +61,11 @@ final class Supervision {
         return children == null ? List.of() : new ArrayList<>(children.values());
     }
 
+    /** Caller holds the owner's monitor. For monitoring: the live children, in spawn order, without a copy. */
+    void addLiveCellsTo(List<ActorCell<?>> out) {
+        if (children != null) out.addAll(children.values());
+    }
+
     /** On the owner's thread: apply the strategy to a failed child. */
     void childFailed(ActorCell<?> child, Throwable cause, SupervisorStrategy strategy) {
         List<ActorCell<?>> affected;

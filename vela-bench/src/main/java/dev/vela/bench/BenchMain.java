@@ -58,7 +58,25 @@ import java.util.regex.Pattern;
  *   --out DIR        where to write the report (default target/vela-bench)
  *   --list           print the names and case ids and exit
  *   --verbose        show JMH's own output
+ *   --console [MODES] the live console's overhead (issue 22), below
  * </pre>
+ *
+ * <p><b>Console overhead</b> ({@code --console off,on,stream}, {@code ./vela bench --console}; {@link ConsoleOverhead}).
+ * Every selected case runs once per console mode in each round, the modes interleaved and their order
+ * rotating like a scenario's implementations, as separate rows (id suffix {@code console=off|on|stream}):
+ * {@code off} without the console, {@code on} with {@code -Dvela.console=127.0.0.1:PORT
+ * -Dvela.console.interval=1s} in the forked JVM and no browser, {@code stream} the same with one client
+ * of this process reading {@code /api/stream}. A case whose console never answered (or whose stream
+ * sent no event) fails. At the end a "console overhead" table (also {@code console-overhead.md} in the
+ * out directory) gives per case the off score and on ÷ off, stream ÷ off as the median [min … max] of
+ * the per-round ratios. Only Vela rows run in this mode: peers and the plain-Java benchmarks are left
+ * out. Without {@code --filter} or {@code --only} it measures {@link ConsoleOverhead#DEFAULT_FILTER}: 8
+ * cases (Vela's SPSC capacity 16, MPSC 100 producers, 5-channel chain, rendezvous hand-off; select over
+ * two clauses, capacity 16 and rendezvous; pipeline 5 × map and mapPar(4)). Its settings unless
+ * {@code --tiny}, {@code --quick} or {@code --full} is given: 5 rounds; per round, case and mode 1 fork,
+ * 1 × 1 s warmup, 3 × 1 s measurement (each iteration spans a console sample): about 10 minutes on 2
+ * cores. In-process runs ({@code --tiny}, {@code --quick}, {@code --forks 0}) start the console in this
+ * JVM directly instead of by the property (the self-test's way; not a measurement).
  */
 public final class BenchMain {
     /**
@@ -142,15 +160,24 @@ public final class BenchMain {
      */
     static final Settings DEFAULT = new Settings(Effort.DEFAULT, 3, 1, 1, TimeValue.seconds(1), 2, TimeValue.milliseconds(100));
     static final Settings FULL = new Settings(Effort.FULL, 10, 1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1));
+    /**
+     * {@code --console}'s own default: 5 rounds; per round, case and mode 1 fork, 1 × 1 s warmup, 3 × 1 s
+     * measurement, so that every measurement iteration spans about one console sample (interval 1 s).
+     * About 4.7 s per run: 8 cases × 3 modes × 5 rounds ≈ 10 minutes on 2 cores.
+     */
+    static final Settings CONSOLE = new Settings(Effort.DEFAULT, 5, 1, 1, TimeValue.seconds(1), 3, TimeValue.seconds(1));
 
     /** One benchmark method with one set of parameter values (or one plain-Java benchmark). */
     record Case(Class<?> type, String method, Map<String, String> params) {
         String benchmark() { return type.getSimpleName() + "." + method; }
         String impl() { return params.getOrDefault("impl", "?"); }
-        /** Everything but the implementation: cases with the same scenario are compared with each other. */
+        /**
+         * Everything but the implementation (and the console mode of {@code --console}): cases with the same
+         * scenario are compared with each other, and run interleaved in rounds.
+         */
         String scenario() {
             StringBuilder sb = new StringBuilder(benchmark());
-            params.forEach((k, v) -> { if (!k.equals("impl")) sb.append(' ').append(k).append('=').append(v); });
+            params.forEach((k, v) -> { if (!k.equals("impl") && !k.equals(ConsoleOverhead.PARAM)) sb.append(' ').append(k).append('=').append(v); });
             return sb.toString();
         }
         String id() {
@@ -242,14 +269,19 @@ public final class BenchMain {
         Pattern filter = null;
         String only = null;
         Path out = Path.of("target", "vela-bench");
-        boolean list = false, verbose = false;
+        boolean list = false, verbose = false, effortGiven = false;
         Integer forks = null, rounds = null;
+        ConsoleOverhead console = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--tiny" -> settings = TINY;
-                    case "--quick" -> settings = QUICK;
-                    case "--full" -> settings = FULL;
+                    case "--tiny" -> { settings = TINY; effortGiven = true; }
+                    case "--quick" -> { settings = QUICK; effortGiven = true; }
+                    case "--full" -> { settings = FULL; effortGiven = true; }
+                    case "--console" -> {  // MODES is optional: off,on,stream when the next argument is absent or an option
+                        boolean given = i + 1 < args.length && !args[i + 1].startsWith("-");
+                        console = new ConsoleOverhead(ConsoleOverhead.parse(given ? args[++i] : "off,on,stream"));
+                    }
                     case "--forks" -> forks = count(args, ++i, "--forks", 0);
                     case "--rounds" -> rounds = count(args, ++i, "--rounds", 1);
                     case "--filter" -> filter = Pattern.compile(arg(args, ++i, "--filter"));
@@ -270,11 +302,20 @@ public final class BenchMain {
             usage();
             return 2;
         }
+        if (console != null && !effortGiven) settings = CONSOLE;
         if (forks != null) settings = settings.withForks(forks);
         if (rounds != null) settings = settings.withRounds(rounds);
+        if (console != null && filter == null && only == null) filter = Pattern.compile(ConsoleOverhead.DEFAULT_FILTER);
         List<Case> cases = new ArrayList<>();
         for (Case c : allCases())
             if ((filter == null || filter.matcher(c.id()).find()) && (only == null || c.name().equals(only))) cases.add(c);
+        if (console != null) {  // only Vela's JMH rows: the console watches Vela; peers and plain benchmarks are left out
+            int before = cases.size();
+            cases.removeIf(c -> !ConsoleOverhead.eligible(c));
+            if (before > cases.size())
+                System.out.println("vela bench --console: " + (before - cases.size()) + " peer or plain case(s) left out (only Vela rows are measured)");
+            cases = console.expand(cases);
+        }
         if (list) {
             System.out.println("names (for --only): " + String.join(", ", names()));
             cases.forEach(c -> System.out.println(c.name() + "\t" + c.id()));
@@ -282,7 +323,8 @@ public final class BenchMain {
         }
         if (cases.isEmpty()) { System.err.println("vela bench: no benchmark matches " + (only != null ? only + " " : "") + (filter != null ? filter : "")); return 2; }
 
-        Report report = new Report(settings.describe(), settings.rounds(), out);
+        Report report = new Report((console != null ? "console overhead (modes " + String.join(",", console.modes().stream()
+                .map(ConsoleOverhead.Mode::id).toList()) + "), " : "") + settings.describe(), settings.rounds(), out);
         List<List<Case>> units = units(cases);
         Progress progress = new Progress(units, settings);
         System.out.printf("Vela bench — %d benchmarks, %s%n%s%nestimated %s; results go to %s%n%n",
@@ -299,11 +341,17 @@ public final class BenchMain {
                 report.write(outcomes);  // after every benchmark, so an interrupted run still leaves its results
                 continue;
             }
-            outcomes.addAll(runScenario(unit, settings, verbose, report, progress, outcomes));
+            outcomes.addAll(runScenario(unit, settings, verbose, report, progress, outcomes, console));
         }
         System.out.printf("%nDone in %s.%n%n", clock(progress.elapsed()));
         System.out.print(report.console(outcomes));
         System.out.println("Written: " + out.resolve("results.md") + ", results.json, index.html");
+        if (console != null) {
+            String md = console.write(out, outcomes, command(args), report.settings(), report.environment());
+            System.out.println();
+            System.out.print(md);
+            System.out.println("Written: " + out.resolve("console-overhead.md"));
+        }
         return exitCode(outcomes);
     }
 
@@ -313,13 +361,14 @@ public final class BenchMain {
      * "Vela ÷ best peer" line at the end; returns the scenario's outcomes in the order of {@code cases}.
      */
     private static List<Outcome> runScenario(List<Case> cases, Settings s, boolean verbose, Report report, Progress progress,
-                                             List<Outcome> done) {
+                                             List<Outcome> done, ConsoleOverhead console) {
         List<Outcome> before = List.copyOf(done);
         Rounds scheduler = new Rounds(s.rounds(), cases.getFirst().scenario().hashCode());  // the same orders in every run
         List<Outcome> scenario = scheduler.run(cases, (round, c) -> {
             progress.start((s.rounds() > 1 ? "r" + (round + 1) + "/" + s.rounds() + " " : "") + c.id());
-            Run r = runOne(c, s, verbose);
-            progress.finish(r.ok() ? report.progress(Outcome.of(c, r)) : "FAILED: " + r.error());
+            Run r = console != null ? console.run(c, s, verbose) : runOne(c, s, verbose);
+            String note = console != null && !console.note().isEmpty() ? "  (" + console.note() + ")" : "";
+            progress.finish((r.ok() ? report.progress(Outcome.of(c, r)) : "FAILED: " + r.error()) + note);
             return r;
         }, soFar -> write(report, before, soFar));  // after every round, so an interrupted run still leaves its results
         String summary = Report.summary(Report.scenarios(scenario).getFirst());
@@ -430,14 +479,26 @@ public final class BenchMain {
 
     /** Runs one JMH case once (one round) with the settings' forks and iterations; never throws. */
     static Run runOne(Case c, Settings s, boolean verbose) {
+        return runOne(c, s, verbose, List.of());
+    }
+
+    /**
+     * {@link #runOne(Case, Settings, boolean)} with more JVM arguments for the forks ({@code jvmArgs}, ignored
+     * in-process); a {@code console} parameter ({@link ConsoleOverhead}) is the caller's, not JMH's.
+     */
+    static Run runOne(Case c, Settings s, boolean verbose, List<String> jvmArgs) {
         ChainedOptionsBuilder opt = new OptionsBuilder()
                 .include("^" + Pattern.quote(c.type().getName() + "." + c.method()) + "$")
                 .forks(s.forks()).warmupIterations(s.warmups()).warmupTime(s.warmupTime())
                 .measurementIterations(s.iterations()).measurementTime(s.iterationTime())
                 .timeout(ITERATION_TIMEOUT).shouldFailOnError(true)
                 .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
-        if (s.forks() > 0) opt.jvmArgsAppend("-Xms1g", "-Xmx1g", "--sun-misc-unsafe-memory-access=allow");
-        c.params().forEach((k, v) -> opt.param(k, v));
+        if (s.forks() > 0) {  // one call: a second jvmArgsAppend replaces the first
+            List<String> args = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "--sun-misc-unsafe-memory-access=allow"));
+            args.addAll(jvmArgs);
+            opt.jvmArgsAppend(args.toArray(String[]::new));
+        }
+        c.params().forEach((k, v) -> { if (!k.equals(ConsoleOverhead.PARAM)) opt.param(k, v); });
         try {
             Collection<RunResult> results = new Runner(opt.build()).run();
             if (results.isEmpty()) return Run.failed("no result");
@@ -537,6 +598,13 @@ public final class BenchMain {
         return n;
     }
 
+    /** This run's command line, to put beside its tables. */
+    static String command(String[] args) {
+        StringBuilder sb = new StringBuilder("java -cp vela-bench/target/vela-bench.jar dev.vela.bench.BenchMain");
+        for (String a : args) sb.append(' ').append(a.matches("[\\w.,=/:@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        return sb.toString();
+    }
+
     static String clock(double seconds) {
         long s = Math.round(seconds);
         return s / 60 + ":" + String.format("%02d", s % 60);
@@ -545,6 +613,7 @@ public final class BenchMain {
     private static void usage() {
         System.out.println("""
                 usage: ./vela bench [--quick | --full | --tiny] [--rounds N] [--forks N] [--only NAME] [--filter REGEX] [--out DIR] [--list] [--verbose]
+                                    [--console [MODES]]
                   Each scenario runs in interleaved rounds: every implementation once per round, in its own short
                   JVM, the order rotating from round to round; ratios Vela ÷ peer are taken within each round and
                   reported as their median with min … max over the rounds.
@@ -556,6 +625,16 @@ public final class BenchMain {
                   --forks N       N forked JVMs per case in each round instead of 1 (0 = in-process); for more samples use --rounds
                   --only NAME     one benchmark by name: %s
                   --filter REGEX  only cases whose id matches (see --list)
-                  --out DIR       report directory (default target/vela-bench)""".formatted(String.join(", ", names())));
+                  --out DIR       report directory (default target/vela-bench)
+                  --console MODES the live console's overhead (issue 22): MODES a comma list of off, on, stream (default
+                                  off,on,stream; ./vela bench --console). Each case runs once per mode in every round, the modes
+                                  interleaved: off = no console; on = -Dvela.console=127.0.0.1:PORT -Dvela.console.interval=1s in
+                                  the measured fork, no browser; stream = the same plus one client reading /api/stream. Reports
+                                  on ÷ off and stream ÷ off per case (median [min … max] of per-round ratios), also written to
+                                  console-overhead.md. Only Vela rows (no peers, no plain benchmarks). Default cases (without
+                                  --filter/--only): %s
+                                  Default settings (without --quick/--full/--tiny): 5 rounds; per round, case and mode 1 fork,
+                                  1 × 1 s warmup, 3 × 1 s measurement (about 10 minutes on 2 cores). In-process runs (--tiny,
+                                  --quick, --forks 0) start the console in this JVM directly (a smoke test, not a measurement).""".formatted(String.join(", ", names()), ConsoleOverhead.DEFAULT_FILTER));
     }
 }

@@ -129,7 +129,13 @@ final class Report {
         return "0".equals(capacity) ? "rendezvous" : "capacity " + capacity;
     }
 
+    /** The implementation's name in every output; a {@code --console} case adds its mode ("Vela (console on)"). */
     static String implName(Case c) {
+        ConsoleOverhead.Mode m = ConsoleOverhead.mode(c);
+        return m == null ? baseImplName(c) : baseImplName(c) + " (console " + m.id() + ")";
+    }
+
+    private static String baseImplName(Case c) {
         boolean select = c.type() == SelectBench.class, async = c.type() == AsyncBench.class;
         boolean many = c.type() == ReceiveManyBench.class;
         return switch (c.impl()) {
@@ -232,7 +238,9 @@ final class Report {
     /** One scenario: its outcomes, Vela's (if run) and the ratios. */
     record Scenario(String title, Case first, List<Outcome> rows) {
         Outcome vela() {
-            return rows.stream().filter(o -> o.c().impl().equals("vela") && o.ok()).findFirst().orElse(null);
+            return rows.stream().filter(o -> o.c().impl().equals("vela") && o.ok()
+                    && ConsoleOverhead.mode(o.c()) != ConsoleOverhead.Mode.ON && ConsoleOverhead.mode(o.c()) != ConsoleOverhead.Mode.STREAM)
+                    .findFirst().orElse(null);
         }
 
         /** Vela ÷ peer (throughput), round by round; {@link RoundStats.Ratio#NONE} for Vela's own row or without Vela. */

@@ -151,6 +151,7 @@ final class SeedTable {
 
     private static Row throughput(Def d, List<Outcome> outcomes, Cell go) {
         List<Outcome> mine = outcomes.stream().filter(o -> o.c().benchmark().equals(d.source())
+                && ConsoleOverhead.mode(o.c()) != ConsoleOverhead.Mode.ON && ConsoleOverhead.mode(o.c()) != ConsoleOverhead.Mode.STREAM  // --console: off only
                 && d.params().entrySet().stream().allMatch(e -> e.getValue().equals(o.c().params().get(e.getKey())))).toList();
         Cell vela = Cell.NONE, jox = Cell.NONE, jdk = Cell.NONE;
         String status = mine.isEmpty() ? "not run" : "";

@@ -106,6 +106,69 @@ class BenchMainTest {
         assertTrue(html.contains("CPUs") && html.contains("commit"), "environment missing from the page");
     }
 
+    /**
+     * {@code --console off,on,stream} (issue 22) in its tiny, in-process form: in-process there is no fork to
+     * give {@code -Dvela.console} to, so {@code on} and {@code stream} start a console in this JVM directly
+     * ({@link ConsoleOverhead}); the real measurement forks. Every mode runs in every round, the peer is left
+     * out, the console answers in {@code on} and its stream sends events in {@code stream}, and the overhead
+     * table has one row with both paired ratios.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void consoleModeRunsEveryModeAndTheConsoleAnswers(@TempDir Path out) throws Exception {
+        System.setProperty("jmh.ignoreLock", "true");
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        int code;
+        System.setOut(new java.io.PrintStream(new Tee(stdout, captured), true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            code = BenchMain.run(new String[] {"--console", "off,on,stream", "--tiny", "--rounds", "2",
+                    "--filter", "^RendezvousBench.handoff impl=(vela|jox)$", "--out", out.toString()});
+        } finally {
+            System.setOut(stdout);
+        }
+        String printed = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, printed);
+        assertTrue(printed.contains("1 peer or plain case(s) left out"), printed);
+        for (String mode : List.of("off", "on", "stream"))
+            assertEquals(2, Pattern.compile("RendezvousBench\\.handoff impl=vela console=" + mode + "\\s").matcher(printed).results().count(),
+                    mode + " must run once per round:\n" + printed);
+        assertFalse(printed.contains("impl=jox"), "peers are left out:\n" + printed);
+        List<Integer> events = Pattern.compile("console events received: (\\d+)").matcher(printed).results()
+                .map(m -> Integer.parseInt(m.group(1))).toList();
+        assertEquals(2, events.size(), printed);
+        for (int n : events) assertTrue(n >= 1, "no console event in a stream run:\n" + printed);
+        assertEquals(2, Pattern.compile("console answered on port \\d+").matcher(printed).results().count(), printed);
+
+        String md = Files.readString(out.resolve("console-overhead.md"));
+        assertTrue(printed.contains("## Console overhead (issue 22)"), "the table is printed at the end:\n" + printed);
+        assertTrue(md.contains("Command: `java -cp vela-bench/target/vela-bench.jar dev.vela.bench.BenchMain --console off,on,stream --tiny"), md);
+        List<String> table = markdownTable(md, "## Console overhead");
+        assertEquals(3, table.size(), String.join("\n", table));
+        assertEquals("| case | off, median [min … max] | on ÷ off, median [min … max] | on ≥ 0.97× in | stream ÷ off, median [min … max] "
+                + "| stream ≥ 0.95× in | stream events per fork | rounds |", table.getFirst());
+        int columns = pipes(table.getFirst());
+        for (String line : table) assertEquals(columns, pipes(line), "ragged row: " + line);
+        String row = table.get(2);
+        assertTrue(row.startsWith("| RendezvousBench.handoff impl=vela (rendezvous hand-off) | "), row);
+        assertTrue(Pattern.compile("\\| [0-9.]+× \\[[0-9.]+ … [0-9.]+\\] \\| \\d of 2 \\| [0-9.]+× \\[[0-9.]+ … [0-9.]+\\] \\| \\d of 2 \\| [1-9]\\d* … \\d+ \\| 2/2 \\|$")
+                .matcher(row).find(), row);
+        assertTrue(Files.readString(out.resolve("results.md")).contains("Vela (console stream)"), "the rows are in the ordinary report too");
+    }
+
+    /** Writes to two streams (the test's own output stays visible). */
+    private static final class Tee extends java.io.OutputStream {
+        private final java.io.OutputStream a, b;
+
+        Tee(java.io.OutputStream a, java.io.OutputStream b) { this.a = a; this.b = b; }
+
+        @Override public void write(int x) throws java.io.IOException { a.write(x); b.write(x); }
+
+        @Override public void write(byte[] buf, int off, int len) throws java.io.IOException { a.write(buf, off, len); b.write(buf, off, len); }
+
+        @Override public void flush() throws java.io.IOException { a.flush(); b.flush(); }
+    }
+
     /** The Markdown table right after the heading that starts with {@code heading}. */
     private static List<String> markdownTable(String md, String heading) {
         int at = md.indexOf(heading);
@@ -170,6 +233,18 @@ class BenchMainTest {
         assertEquals(2, BenchMain.run(new String[] {"--rounds", "0", "--list"}));
         assertEquals(2, BenchMain.run(new String[] {"--rounds", "x", "--list"}));
         assertEquals(2, BenchMain.run(new String[] {"--rounds"}));
+        assertEquals(0, BenchMain.run(new String[] {"--console", "--list"}), "modes default to off,on,stream");
+        assertEquals(0, BenchMain.run(new String[] {"--console", "on,off", "--list", "--only", "rendezvous"}));
+        assertEquals(2, BenchMain.run(new String[] {"--console", "on,sometimes", "--list"}));
+        assertEquals(2, BenchMain.run(new String[] {"--console", "on,on", "--list"}));
+        assertEquals(List.of(ConsoleOverhead.Mode.OFF, ConsoleOverhead.Mode.ON, ConsoleOverhead.Mode.STREAM), ConsoleOverhead.parse("off,on,stream"));
+        List<BenchMain.Case> defaults = BenchMain.allCases().stream()
+                .filter(c -> Pattern.compile(ConsoleOverhead.DEFAULT_FILTER).matcher(c.id()).find()).toList();
+        assertEquals(8, defaults.size(), "--console's default cases: " + defaults);
+        assertTrue(defaults.stream().allMatch(c -> c.impl().equals("vela")), defaults.toString());
+        // 8 cases × 3 modes × 5 rounds: 10 to 15 minutes on 2 cores
+        double minutes = 8 * 3 * BenchMain.CONSOLE.estimateSeconds() / 60;
+        assertTrue(minutes >= 8 && minutes <= 12, minutes + " min estimated (plus the console's start in 2 of 3 forks)");
         assertEquals(7, BenchMain.DEFAULT.withRounds(7).rounds());
         assertEquals(BenchMain.DEFAULT.forks(), BenchMain.DEFAULT.withRounds(7).forks());
         assertEquals(BenchMain.QUICK.rounds(), BenchMain.QUICK.withForks(1).rounds());

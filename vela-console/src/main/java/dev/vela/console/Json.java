@@ -7,7 +7,9 @@ import java.util.Map;
  * A small JSON writer for the console's snapshots: objects, arrays, strings, numbers, booleans and
  * null, appended to one {@link StringBuilder}. Strings are escaped so that the text is valid JSON
  * whatever they hold (quotes, control characters, lone surrogates) and safe to embed in HTML: {@code <},
- * {@code >} and {@code &} are written as {@code \u003c}, {@code \u003e}, {@code \u0026}.
+ * {@code >} and {@code &} are written as {@code \u003c}, {@code \u003e}, {@code \u0026}. Everything
+ * outside printable ASCII is escaped too, so a snapshot is pure ASCII: a Java string of one byte per
+ * character (a single emoji in a name would otherwise double the memory of the whole snapshot).
  *
  * <p>Commas are the writer's: {@link #name(String)} and every value start with one when a sibling came
  * before. Not thread-safe; one writer per snapshot.
@@ -143,10 +145,16 @@ final class Json {
                 case '\t' -> out.append("\\t");
                 case '<', '>', '&', '\u2028', '\u2029' -> unicode(out, c);
                 default -> {
-                    if (c < 0x20) unicode(out, c);
-                    else if (Character.isSurrogate(c) && !pairAt(s, i)) unicode(out, '\uFFFD');   // a lone surrogate: not valid UTF-8
-                    else if (Character.isHighSurrogate(c)) out.append(c).append(s.charAt(++i));
-                    else out.append(c);
+                    if (c >= 0x20 && c < 0x7f) {
+                        out.append(c);
+                    } else if (pairAt(s, i)) {                      // a whole surrogate pair (an emoji): both halves
+                        unicode(out, c);
+                        unicode(out, s.charAt(++i));
+                    } else if (Character.isSurrogate(c)) {
+                        unicode(out, '\uFFFD');                      // a lone surrogate: not valid UTF-8
+                    } else {
+                        unicode(out, c);   // control or non-ASCII: the text stays ASCII, one byte per character in memory
+                    }
                 }
             }
         }

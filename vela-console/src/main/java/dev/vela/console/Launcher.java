@@ -1,6 +1,6 @@
 package dev.vela.console;
 
-import dev.vela.diagnostics.ConsoleLauncher;
+import dev.vela.diagnostics.internal.ConsoleLauncher;
 
 /**
  * The console's {@link ConsoleLauncher}: the runtime calls it when {@code -Dvela.console} is set

@@ -11,7 +11,7 @@ import jdk.jfr.consumer.RecordingStream;
  * (a virtual thread that blocked for 20 ms or more while it could not unmount from its carrier), read
  * by a JFR recording stream while the console runs. Events, not sampling, because pinning is an
  * instant the sampler cannot see; the stream runs on JFR's own thread and costs nothing unless a
- * thread pins. If JFR cannot start (a JVM without it), the console runs without this warning.
+ * thread pins (its events are read on a daemon thread, {@code vela-console-jfr}). If JFR cannot start (a JVM without it), the console runs without this warning.
  */
 final class PinnedThreads implements AutoCloseable {
     /** Pinning older than this no longer raises a warning. */
@@ -44,7 +44,10 @@ final class PinnedThreads implements AutoCloseable {
                     last = where + ", " + e.getDuration().toMillis() + " ms";
                     lastNanos = System.nanoTime();
                 });
-                s.startAsync();
+                // start() on a daemon thread of ours, not startAsync(): JFR's own stream thread is not a daemon,
+                // and a console must never keep a JVM alive once its program ended
+                RecordingStream started = s;
+                Thread.ofPlatform().daemon().name("vela-console-jfr").start(started::start);
             } catch (RuntimeException | Error e) {   // no JFR here: no pinning warnings
                 if (s != null) s.close();
                 s = null;

@@ -25,8 +25,9 @@ import java.util.Set;
  *
  * <h2>Implementation overview</h2>
  * Sampling, not events: {@link #sample} runs on the console's sampling thread only, reads each source
- * once, and keeps between samples only what the page needs over time: when each worker entered its
- * state (for states the registries do not time, e.g. running), the last {@value #HISTORY} buffered
+ * once — what a worker is parked on comes from its park blocker ({@link ParkedOperations#blockedOn}),
+ * which costs the parked thread nothing — and keeps between samples only what the page needs over time:
+ * when each worker entered its state, as first seen by a sample (so to within one interval), the last {@value #HISTORY} buffered
  * counts per channel (the sparkline), and the deadlock the watchdog reported ({@link #deadlockReported},
  * set by the watchdog's thread). Every list is capped at {@code limit} items with the number left out
  * ({@code truncated}), the most interesting first (parked and failed before running; the longest
@@ -39,6 +40,10 @@ final class Sampler {
     /** Buffered counts kept per channel for the sparkline. */
     static final int HISTORY = 30;
     private static final int MAX_WARNINGS = 50;
+    /** The deadlock report's text is cut here (a deadlock of 10,000 workers reports 10,000 lines). */
+    private static final int MAX_REPORT = 8_000;
+    /** The most workers the banner names (the rest are counted). */
+    private static final int MAX_DEADLOCKED = 50;
 
     private final int limit;
     private final long intervalMillis;
@@ -65,13 +70,15 @@ final class Sampler {
         this.pinned = pinned;
     }
 
-    /** The watchdog's reporter (its thread): remembers which workers the report names. */
+    /** The watchdog's reporter (its thread): remembers which workers the report names, and its text cut to size. */
     void deadlock(String report) {
         Set<Long> ids = new HashSet<>();
         for (var e : WorkerRegistry.live().entrySet()) {
-            if (ParkedOperations.parkedNow(e.getKey()) != null) ids.add(e.getKey().threadId());
+            if (ParkedOperations.blockedOn(e.getKey()) != null) ids.add(e.getKey().threadId());
         }
-        deadlockReported = new Deadlock(report, Set.copyOf(ids));
+        String text = report.length() <= MAX_REPORT ? report
+                : report.substring(0, MAX_REPORT) + "\n... (" + (report.length() - MAX_REPORT) + " more characters)";
+        deadlockReported = new Deadlock(text, ids);
     }
 
     /** One parked or live worker's row, before sorting and capping. */
@@ -115,31 +122,34 @@ final class Sampler {
         for (var e : WorkerRegistry.live().entrySet()) {
             Thread t = e.getKey();
             WorkerRegistry.Tracked w = e.getValue();
-            ParkedOperations.Entry p = ParkedOperations.parkedNow(t);
+            ParkedOperations.Parked p = ParkedOperations.blockedOn(t);   // read from its park blocker: free for it
             long id = t.threadId();
-            if (p != null && !p.op().completed()) {
-                int ch = p.op().parkedOn() instanceof ChannelRegistry.Registered r ? r.registryId() : 0;
-                rows.add(new WorkerRow(id, w.name(), w.group(), "parked", p.op().parkedOperation(), ch, p.timed(),
-                        p.sinceNanos(), w.deadlineNanos(), null, p.timed() ? 1 : 0));
-                if (!p.timed() && now - p.sinceNanos() > longParkNanos) {
-                    ChannelRegistry.Entry c = channels.get(ch);
-                    warnings.add("long-park|" + w.name() + " parked (" + p.op().parkedOperation() + ")"
-                            + (c != null ? " on " + channelName(c) : "") + " for " + (now - p.sinceNanos()) / 1_000_000_000 + " s");
-                }
-                continue;
-            }
-            String state = switch (t.getState()) {
+            String state = p != null ? "parked" : switch (t.getState()) {
                 case TIMED_WAITING -> "sleeping";
                 case WAITING, BLOCKED -> "waiting";
                 case TERMINATED -> null;
                 default -> "running";
             };
             if (state == null) continue;
+            // when it entered this state: as first seen by a sample (a new park is a new operation object)
+            long key = p != null ? System.identityHashCode(p) : state.hashCode();
             long[] prev = stateSince.get(id);
-            long entered = prev != null && prev[0] == state.hashCode() ? prev[1] : now;
-            since.put(id, new long[] {state.hashCode(), entered});
-            rows.add(new WorkerRow(id, w.name(), w.group(), state, null, 0, false, Math.max(entered, w.startNanos()),
-                    w.deadlineNanos(), null, state.equals("running") ? 3 : 2));
+            long entered = Math.max(prev != null && prev[0] == key ? prev[1] : now, w.startNanos());
+            since.put(id, new long[] {key, entered});
+            if (p == null) {
+                rows.add(new WorkerRow(id, w.name(), w.group(), state, null, 0, false, entered, w.deadlineNanos(), null,
+                        state.equals("running") ? 3 : 2));
+                continue;
+            }
+            int ch = p.parkedOn() instanceof ChannelRegistry.Registered r ? r.registryId() : 0;
+            boolean timed = p.parkedTimed();
+            rows.add(new WorkerRow(id, w.name(), w.group(), "parked", p.parkedOperation(), ch, timed, entered,
+                    w.deadlineNanos(), null, timed ? 1 : 0));
+            if (!timed && now - entered > longParkNanos) {
+                ChannelRegistry.Entry c = channels.get(ch);
+                warnings.add("long-park|" + w.name() + " parked (" + p.parkedOperation() + ")"
+                        + (c != null ? " on " + channelName(c) : "") + " for " + (now - entered) / 1_000_000_000 + " s");
+            }
         }
         stateSince = since;
         for (WorkerRegistry.Ended e : WorkerRegistry.recent()) {
@@ -226,7 +236,11 @@ final class Sampler {
             j.name(s.name()).beginObject().name("total").value(rows.total())
                     .name("truncated").value(Math.max(0, rows.total() - rows.items().size()))
                     .name("columns").any(s.columns()).name("items").any(rows.items()).endObject();
-            for (String w : rows.warnings()) warnings.add(s.name() + "|" + w);
+            for (String w : rows.warnings()) {   // "restart storm: ..." → kind restart-storm (ConsoleSection's convention)
+                int colon = w.indexOf(": ");
+                boolean kinded = colon > 0 && colon <= 30 && w.substring(0, colon).matches("[a-z][a-z -]*");
+                warnings.add((kinded ? w.substring(0, colon).replace(' ', '-') : s.name()) + "|" + (kinded ? w.substring(colon + 2) : w));
+            }
         }
         j.endObject();
     }
@@ -251,8 +265,11 @@ final class Sampler {
             j.value((String) null);
             return;
         }
-        j.beginObject().name("report").value(d.report()).name("workers").beginArray();
-        for (WorkerRow w : involved) {
+        String report = d.report();
+        int shown = Math.min(involved.size(), MAX_DEADLOCKED);
+        j.beginObject().name("report").value(report).name("total").value(involved.size())
+                .name("truncated").value(involved.size() - shown).name("workers").beginArray();
+        for (WorkerRow w : involved.subList(0, shown)) {
             ChannelRegistry.Entry c = channels.get(w.channel());
             j.beginObject().name("id").value(w.id()).name("name").value(w.name()).name("op").value(w.op())
                     .name("channel").value(c == null ? null : (Number) c.id())

@@ -3,7 +3,6 @@ package dev.vela.console;
 import dev.vela.diagnostics.ConsoleSection;
 import dev.vela.diagnostics.DeadlockWatchdog;
 import dev.vela.diagnostics.internal.ChannelRegistry;
-import dev.vela.diagnostics.internal.ParkedOperations;
 import dev.vela.diagnostics.internal.WorkerRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -39,8 +38,9 @@ import java.util.ServiceLoader;
  * built with metrics ({@code Channel.builder().metrics(true)}): counting costs every send and receive.
  *
  * <p><b>Cost.</b> Off (no console started), the runtime pays one volatile read per worker start and per
- * channel creation, nothing on sends and receives. On, it registers workers and channels at start and
- * creation, records parks on the slow path, and samples once per interval on one thread. Memory is
+ * channel creation, nothing on sends and receives. On, it registers workers at start and channels at
+ * creation (with their creation site), and samples once per interval on one thread; what a worker is
+ * parked on is read from its park blocker, so sends, receives and parks cost nothing more. Memory is
  * bounded: each list is capped ({@code limit}, default 500, with a {@code truncated} count) and the
  * recording keeps the last {@code recording} snapshots (default 120).
  *
@@ -61,8 +61,11 @@ public final class VelaConsole implements AutoCloseable {
     private final URI url;
     private final long intervalMillis;
     private final int recordingSize;
-    /** Guarded by {@code this}: the recorded snapshots, oldest first, at most {@link #recordingSize}. */
-    private final ArrayDeque<String> recording = new ArrayDeque<>();
+    /**
+     * Guarded by {@code this}: the recorded snapshots, oldest first, at most {@link #recordingSize}, each
+     * gzip-compressed (a snapshot's JSON repeats itself: ~10× smaller; expanded only when downloaded).
+     */
+    private final ArrayDeque<byte[]> recording = new ArrayDeque<>();
     /** Guarded by {@code this}. */
     private String latest;
     private long latestSeq;
@@ -76,20 +79,23 @@ public final class VelaConsole implements AutoCloseable {
         this.intervalMillis = b.interval.toMillis();
         this.recordingSize = b.recording;
         InetSocketAddress address = b.resolve();
-        ParkedOperations.retain();
         WorkerRegistry.retain();
         ChannelRegistry.retain();
         List<ConsoleSection> found = new ArrayList<>();
         ServiceLoader.load(ConsoleSection.class, VelaConsole.class.getClassLoader()).forEach(found::add);
         this.sections = List.copyOf(found);
         sections.forEach(ConsoleSection::open);
-        this.pinned = new PinnedThreads(b.pinnedThreads);
+        try {
+            this.pinned = onDaemonThread(() -> new PinnedThreads(b.pinnedThreads));   // never throws IOException
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         this.sampler = new Sampler(b.limit, intervalMillis, b.longPark.toNanos(), sections, pinned);
         this.latest = sampler.sample();
         this.latestSeq = 1;
-        recording.add(latest);
+        recording.add(gzip(latest));
         try {
-            this.server = new ConsoleServer(address, b.token, new ConsoleServer.Console() {
+            this.server = onDaemonThread(() -> new ConsoleServer(address, b.token, new ConsoleServer.Console() {
                 @Override
                 public String latest() {
                     synchronized (VelaConsole.this) {
@@ -99,16 +105,18 @@ public final class VelaConsole implements AutoCloseable {
 
                 @Override
                 public List<String> recording() {
+                    List<byte[]> copy;
                     synchronized (VelaConsole.this) {
-                        return List.copyOf(recording);
+                        copy = List.copyOf(recording);
                     }
+                    return copy.stream().map(VelaConsole::gunzip).toList();
                 }
 
                 @Override
                 public Object[] awaitAfter(long seq) throws InterruptedException {
                     return VelaConsole.this.awaitAfter(seq);
                 }
-            });
+            }));
         } catch (IOException | RuntimeException e) {
             release();
             throw new IllegalStateException("the console cannot listen on " + b.describe() + ": " + e.getMessage(), e);
@@ -237,7 +245,6 @@ public final class VelaConsole implements AutoCloseable {
         });
         ChannelRegistry.release();
         WorkerRegistry.release();
-        ParkedOperations.release();
     }
 
     private void sampleLoop() {
@@ -251,8 +258,10 @@ public final class VelaConsole implements AutoCloseable {
                 return;
             }
             String s;
+            byte[] recorded;
             try {
                 s = sampler.sample();
+                recorded = gzip(s);
             } catch (RuntimeException e) {   // never let one bad sample end the console; the next one retries
                 continue;
             }
@@ -261,7 +270,7 @@ public final class VelaConsole implements AutoCloseable {
                 latest = s;
                 latestSeq++;
                 if (recording.size() == recordingSize) recording.pollFirst();
-                recording.addLast(s);
+                recording.addLast(recorded);
                 notifyAll();
             }
         }
@@ -270,6 +279,63 @@ public final class VelaConsole implements AutoCloseable {
     private synchronized Object[] awaitAfter(long seq) throws InterruptedException {
         while (!stopped && latestSeq <= seq) wait();
         return stopped ? null : new Object[] {latestSeq, latest};
+    }
+
+    /** What the console's code may throw while starting. */
+    private interface Start<T> {
+        T call() throws IOException;
+    }
+
+    /**
+     * Runs {@code start} on a daemon thread and waits for it: the threads it creates (the HTTP server's
+     * dispatcher, the JFR stream's) inherit the daemon status of their creator, and the JDK gives no
+     * other way to make them daemons; so the console never keeps a JVM alive once its program ended.
+     */
+    private static <T> T onDaemonThread(Start<T> start) throws IOException {
+        Object[] result = new Object[2];
+        Thread t = Thread.ofPlatform().daemon().name("vela-console-start").start(() -> {
+            try {
+                result[0] = start.call();
+            } catch (IOException | RuntimeException | Error e) {
+                result[1] = e;
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;   // starting takes milliseconds: finish it, keep the interrupt
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        switch (result[1]) {
+            case IOException e -> throw e;
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            case null, default -> { }
+        }
+        @SuppressWarnings("unchecked") T value = (T) result[0];
+        return value;
+    }
+
+    private static byte[] gzip(String json) {
+        var bytes = new java.io.ByteArrayOutputStream(json.length() / 8 + 64);
+        try (var out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(json.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);   // in memory: does not happen
+        }
+        return bytes.toByteArray();
+    }
+
+    private static String gunzip(byte[] gz) {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static Duration parseDuration(String what, String text) {

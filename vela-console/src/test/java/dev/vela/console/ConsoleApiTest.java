@@ -70,6 +70,29 @@ class ConsoleApiTest {
                 .anyMatch(x -> "waiter-1".equals(x.get("name")) && "done".equals(x.get("state"))));
     }
 
+    /** Counts what it is told. */
+    static final class Counter extends dev.vela.actor.Actor<Integer> {
+        @Override
+        protected void receive(Integer n) {
+        }
+    }
+
+    @Test
+    void theActorModuleContributesItsActorsWhenPresent() throws Exception {
+        console = VelaConsole.builder().interval(Duration.ofMillis(100)).start();
+        try (var system = dev.vela.actor.ActorSystem.create("console-test")) {
+            var counter = system.spawn("counter", Counter::new);
+            for (int i = 0; i < 7; i++) counter.tell(i);
+            var s = awaitSnapshot(console, Duration.ofSeconds(10), snap -> {
+                var actors = (Map<?, ?>) ((Map<?, ?>) snap.get("sections")).get("actors");
+                return actors != null && ((List<?>) actors.get("items")).stream().map(a -> (Map<?, ?>) a)
+                        .anyMatch(a -> a.get("path").toString().endsWith("/user/counter") && number(a.get("processed")) == 7);
+            });
+            var actors = (Map<?, ?>) ((Map<?, ?>) s.get("sections")).get("actors");
+            assertTrue(((List<?>) actors.get("columns")).containsAll(List.of("path", "mailbox", "processed", "restarts", "lastFailure")));
+        }
+    }
+
     @Test
     void aWorkersStackIsReadOnRequestAndAnUnknownWorkerIsA404() throws Exception {
         console = VelaConsole.builder().interval(Duration.ofMillis(100)).start();
@@ -106,7 +129,7 @@ class ConsoleApiTest {
             return null;
         });
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (WorkerRegistry.live().keySet().stream().filter(t -> ParkedOperations.parkedNow(t) != null).count() < 2) {
+        while (WorkerRegistry.live().keySet().stream().filter(t -> ParkedOperations.blockedOn(t) != null).count() < 2) {
             assertTrue(System.nanoTime() < deadline, "both workers to park");
             Thread.sleep(2);
         }
@@ -214,14 +237,14 @@ class ConsoleApiTest {
     void stoppingTwiceIsFineAndLeavesNothingBehind() throws Exception {
         console = VelaConsole.builder().interval(Duration.ofMillis(100)).start();
         Channel<Integer> c = channel(Channel.bounded(1));
-        assertTrue(ChannelRegistry.tracking && WorkerRegistry.tracking && ParkedOperations.active);
+        assertTrue(ChannelRegistry.tracking && WorkerRegistry.tracking);
+        assertFalse(ParkedOperations.active, "parks are read from their blockers: no park is recorded");
         int port = console.port();
         console.stop();
         console.stop();
         assertFalse(console.isRunning());
         assertFalse(ChannelRegistry.tracking, "channel tracking off");
         assertFalse(WorkerRegistry.tracking, "worker tracking off");
-        assertFalse(ParkedOperations.active, "park records off");
         assertTrue(ChannelRegistry.entries().isEmpty());
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (Thread.getAllStackTraces().keySet().stream().anyMatch(ConsoleApiTest::consoleThread)) {

@@ -20,7 +20,9 @@ public interface ConsoleSection {
      * @param total    how many rows there are in all
      * @param items    at most the limit asked for, each a map from column name to a {@link String},
      *                 {@link Number}, {@link Boolean} or null
-     * @param warnings things the console should flag (a growing mailbox, a restart storm), at most a few
+     * @param warnings things the console should flag, at most a few; a warning that starts with a kind in
+     *                 lower case and {@code ": "} ({@code "restart storm: vela://app/user/a restarted 3 times"})
+     *                 is shown with that kind ({@code restart-storm}), any other with the section's name
      */
     record Rows(int total, List<Map<String, Object>> items, List<String> warnings) {
         /** Copies the lists. */
@@ -30,10 +32,18 @@ public interface ConsoleSection {
         }
     }
 
-    /** @return the section's key in the snapshot and its title, e.g. {@code actors} */
+    /**
+     * The section's key in the snapshot, also its title on the page.
+     *
+     * @return a lower-case name, e.g. {@code actors}
+     */
     String name();
 
-    /** @return the columns, in display order; the keys of each row */
+    /**
+     * The section's columns.
+     *
+     * @return the keys of each row, in display order
+     */
     List<String> columns();
 
     /** A console starts: begin keeping whatever {@link #rows(int)} needs. The default does nothing. */

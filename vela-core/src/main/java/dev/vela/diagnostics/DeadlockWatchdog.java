@@ -4,7 +4,6 @@ import dev.vela.channel.ChannelDeadlockException;
 import dev.vela.channel.internal.ChannelCore;
 import dev.vela.channel.internal.TimerScheduler;
 import dev.vela.diagnostics.internal.BlockedReport;
-import dev.vela.diagnostics.internal.ParkedOperations.Entry;
 import dev.vela.diagnostics.internal.ParkedOperations.Parked;
 import dev.vela.diagnostics.internal.ParkedOperations;
 import dev.vela.diagnostics.internal.WorkerRegistry;
@@ -41,9 +40,10 @@ import java.util.function.Consumer;
  * {@link ChannelDeadlockException} and had no effect.
  *
  * <h2>Implementation overview</h2>
- * Only the slow path pays: while a watchdog runs, a channel waiter records (thread → operation,
- * timed) in {@link ParkedOperations} just before parking and removes it after; workers record
- * themselves in {@link WorkerRegistry}. The watchdog thread (a daemon platform thread) compares
+ * Nothing on the channel paths pays: a channel waiter parks with itself as its {@code LockSupport}
+ * blocker, which the JDK keeps in the thread anyway, and the watchdog reads it
+ * ({@link ParkedOperations#blockedOn}: operation, channel, timed); workers record themselves in
+ * {@link WorkerRegistry} at start while a watchdog runs. The watchdog thread (a daemon platform thread) compares
  * snapshots. To fail an operation it records a verdict for the thread and interrupts it: the
  * operation's own interrupt path withdraws it (so it had no effect), and
  * {@code ChannelCore.interrupted()} turns the verdict into the exception. See docs/adr/0024-observability-metrics-jfr-deadlocks.md.
@@ -96,10 +96,7 @@ public final class DeadlockWatchdog implements AutoCloseable {
      */
     public static DeadlockWatchdog start(Duration period, Action action, Consumer<String> reporter) {
         DeadlockWatchdog w = new DeadlockWatchdog(period, action, reporter);
-        synchronized (DeadlockWatchdog.class) {
-            ParkedOperations.retain();
-            WorkerRegistry.retain();
-        }
+        WorkerRegistry.retain();
         w.thread.start();
         return w;
     }
@@ -119,16 +116,14 @@ public final class DeadlockWatchdog implements AutoCloseable {
         if (closed) return;
         closed = true;
         thread.interrupt();
-        synchronized (DeadlockWatchdog.class) {
-            ParkedOperations.release();
-            WorkerRegistry.release();
-        }
+        WorkerRegistry.release();
     }
 
     // ---- the watchdog thread ----------------------------------------------------------------------
 
     private void loop() {
         Map<Thread, Parked> previous = Map.of();
+        long previousAt = 0;
         while (!closed) {
             try {
                 Thread.sleep(Duration.ofNanos(periodNanos));
@@ -138,11 +133,12 @@ public final class DeadlockWatchdog implements AutoCloseable {
             Map<Thread, Parked> now = deadlockedNow();
             if (now.isEmpty() || !now.equals(previous)) {
                 previous = now;
+                previousAt = System.nanoTime();
                 continue;
             }
             previous = Map.of();
             found++;
-            String report = report(now);
+            String report = report(now, (System.nanoTime() - previousAt) / 1_000_000);
             try {
                 reporter.accept(report);
             } catch (RuntimeException ignored) {
@@ -165,24 +161,22 @@ public final class DeadlockWatchdog implements AutoCloseable {
         Map<Thread, Parked> out = new HashMap<>();
         for (var e : workers.entrySet()) {
             Thread t = e.getKey();
-            Entry p = ParkedOperations.parkedNow(t);
-            if (!t.isAlive() || e.getValue().hasDeadline() || p == null || p.timed() || p.op().completed()) {
+            Parked p = ParkedOperations.blockedOn(t);
+            if (!t.isAlive() || e.getValue().hasDeadline() || p == null || p.parkedTimed()) {
                 return Map.of();
             }
-            out.put(t, p.op());
+            out.put(t, p);
         }
         return out;
     }
 
-    private static String report(Map<Thread, Parked> parked) {
+    /** The report; {@code atLeastMs}: how long the same operations have been seen parked (one period or more). */
+    private static String report(Map<Thread, Parked> parked, long atLeastMs) {
         String headline = "vela: all " + parked.size() + (parked.size() == 1 ? " worker is" : " workers are")
                 + " asleep on channels - deadlock!";
         Map<Thread, String> waits = new HashMap<>();
-        long now = System.nanoTime();
         for (var e : parked.entrySet()) {
-            Entry p = ParkedOperations.parkedNow(e.getKey());
-            long ms = p == null ? 0 : (now - p.sinceNanos()) / 1_000_000;
-            waits.put(e.getKey(), BlockedReport.describe(e.getValue()) + ", " + ms + " ms");
+            waits.put(e.getKey(), BlockedReport.describe(e.getValue()) + ", at least " + atLeastMs + " ms");
         }
         return BlockedReport.format(headline, waits);
     }

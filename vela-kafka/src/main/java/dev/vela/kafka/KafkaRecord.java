@@ -7,8 +7,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * One record received from a topic by a {@link KafkaSource}, with its coordinates and a way to say
@@ -79,6 +81,25 @@ public final class KafkaRecord<K, V> {
         this.key = key;
         this.value = value;
         this.deserializationError = deserializationError;
+    }
+
+    /**
+     * A polled record, deserialized with {@code keys} and {@code values}; a deserialization failure is
+     * kept in the record (delivered all the same, so that it can be dead-lettered with its raw bytes).
+     */
+    static <K, V> KafkaRecord<K, V> of(PartitionState owner, ConsumerRecord<byte[], byte[]> r, Deserializer<K> keys,
+                                       Deserializer<V> values) {
+        K k = null;
+        V v = null;
+        RuntimeException error = null;
+        try {
+            k = r.key() == null ? null : keys.deserialize(r.topic(), r.headers(), r.key());
+            v = r.value() == null ? null : values.deserialize(r.topic(), r.headers(), r.value());
+        } catch (RuntimeException e) {
+            error = e;
+        }
+        return new KafkaRecord<>(owner, r.topic(), r.partition(), r.offset(), r.timestamp(), r.headers(),
+                r.key(), r.value(), k, v, error);
     }
 
     /** @return the topic this record was read from */

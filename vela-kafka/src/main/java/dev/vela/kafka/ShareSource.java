@@ -533,17 +533,7 @@ final class ShareSource<K, V> implements PoolInput<K, V> {
         private KafkaRecord<K, V> wrap(ConsumerRecord<byte[], byte[]> r) {
             PartitionState owner = owners.computeIfAbsent(new TopicPartition(r.topic(), r.partition()),
                     tp -> new PartitionState(tp, false));
-            K k = null;
-            V v = null;
-            RuntimeException error = null;
-            try {
-                k = r.key() == null ? null : keys.deserialize(r.topic(), r.headers(), r.key());
-                v = r.value() == null ? null : values.deserialize(r.topic(), r.headers(), r.value());
-            } catch (RuntimeException e) {
-                error = e;
-            }
-            return new KafkaRecord<>(owner, r.topic(), r.partition(), r.offset(), r.timestamp(), r.headers(),
-                    r.key(), r.value(), k, v, error);
+            return KafkaRecord.of(owner, r, keys, values);
         }
     }
 }

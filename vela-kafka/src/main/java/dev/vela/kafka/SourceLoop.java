@@ -160,17 +160,7 @@ final class SourceLoop<K, V> implements Runnable {
     private void accept(ConsumerRecord<byte[], byte[]> r) {
         PartitionState state = owned.get(new TopicPartition(r.topic(), r.partition()));
         if (state == null) return;   // revoked inside this very poll: the new owner reads it
-        K k = null;
-        V v = null;
-        RuntimeException error = null;
-        try {
-            k = r.key() == null ? null : keys.deserialize(r.topic(), r.headers(), r.key());
-            v = r.value() == null ? null : values.deserialize(r.topic(), r.headers(), r.value());
-        } catch (RuntimeException e) {
-            error = e;
-        }
-        var rec = new KafkaRecord<>(state, r.topic(), r.partition(), r.offset(), r.timestamp(), r.headers(),
-                r.key(), r.value(), k, v, error);
+        var rec = KafkaRecord.of(state, r, keys, values);
         state.inFlight.addLast(rec);
         if (state.countsPending) state.pending.incrementAndGet();
         undispatched.addLast(rec);

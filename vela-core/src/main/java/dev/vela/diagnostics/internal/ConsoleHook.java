@@ -1,6 +1,5 @@
 package dev.vela.diagnostics.internal;
 
-import dev.vela.diagnostics.ConsoleLauncher;
 import java.util.ServiceLoader;
 
 /**

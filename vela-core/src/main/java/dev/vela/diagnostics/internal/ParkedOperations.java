@@ -3,14 +3,20 @@ package dev.vela.diagnostics.internal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The blocked channel operations, for the deadlock watchdog of {@code dev.vela.diagnostics}
- * (internal; not exported). Channels report here through {@link Parked}, an interface of this
- * package, so that the channel machinery and the watchdog never import each other.
+ * The blocked channel operations, for the deadlock watchdog of {@code dev.vela.diagnostics}, the live
+ * console and the virtual clock (internal; not exported). Channels report here through {@link Parked},
+ * an interface of this package, so that the channel machinery and its readers never import each other.
  *
- * <p>Nothing is recorded unless a watchdog runs ({@link #active}, volatile, read on the slow path
- * only, just before a thread parks). The watchdog fails an operation by leaving a verdict for its
+ * <p>Two ways to know what a thread is parked on. <b>Its blocker</b> ({@link #blockedOn}): a channel
+ * waiter parks with itself as the {@link LockSupport} blocker, which the JDK keeps in the thread for
+ * the whole park anyway, so reading it costs the parking thread nothing; the watchdog and the console
+ * use it. <b>Records</b> ({@link #parking}, {@link #parkedNow}, {@link #changes}): kept only while a
+ * virtual clock retains them ({@link #active}, volatile, read on the slow path only, just before a
+ * thread parks), because it needs to count every park and unpark to know when nothing moves; a global
+ * map written twice per park, too costly for a console left on in production. The watchdog fails an operation by leaving a verdict for its
  * thread ({@link #fail}) and interrupting it; the operation's interrupt path withdraws it and then
  * asks {@link #takeVerdict()} whether to throw the watchdog's exception instead of
  * {@code InterruptedException}.
@@ -47,6 +53,25 @@ public final class ParkedOperations {
          * @return {@code true} once completed
          */
         boolean completed();
+
+        /**
+         * Whether the operation waits with a timeout (a timed wait cannot be a deadlock).
+         *
+         * @return {@code true} if it parks until a deadline
+         */
+        boolean parkedTimed();
+    }
+
+    /**
+     * The channel operation {@code t} is parked in now, read from its park blocker: costs the parked
+     * thread nothing, needs no {@link #retain()}. A snapshot: it may have been woken since.
+     *
+     * @param t a thread
+     * @return the operation, or null if {@code t} is not parked in a channel operation (spinning, running,
+     *         parked on something else)
+     */
+    public static Parked blockedOn(Thread t) {
+        return LockSupport.getBlocker(t) instanceof Parked p && p.parkedThread() == t && !p.completed() ? p : null;
     }
 
     /**
