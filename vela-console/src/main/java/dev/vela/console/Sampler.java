@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,10 +92,15 @@ final class Sampler {
         seq++;
         List<ChannelRegistry.Entry> channels = ChannelRegistry.entries();
         Map<Integer, ChannelRegistry.Entry> channelsById = new HashMap<>();
-        for (ChannelRegistry.Entry e : channels) channelsById.put(e.id(), e);
+        Map<Object, ChannelRegistry.Entry> byChannel = new IdentityHashMap<>();   // what a worker is parked on → its entry
+        for (ChannelRegistry.Entry e : channels) {
+            channelsById.put(e.id(), e);
+            Object ch = e.channel().get();
+            if (ch != null) byChannel.put(ch, e);
+        }
         List<String> warnings = new ArrayList<>();
 
-        List<WorkerRow> workers = workers(now, warnings, channelsById);
+        List<WorkerRow> workers = workers(now, warnings, byChannel);
         var out = new StringBuilder(4096 + workers.size() * 160);
         var j = new Json(out);
         j.beginObject()
@@ -116,7 +122,7 @@ final class Sampler {
         return out.toString();
     }
 
-    private List<WorkerRow> workers(long now, List<String> warnings, Map<Integer, ChannelRegistry.Entry> channels) {
+    private List<WorkerRow> workers(long now, List<String> warnings, Map<Object, ChannelRegistry.Entry> channels) {
         List<WorkerRow> rows = new ArrayList<>();
         Map<Long, long[]> since = new HashMap<>();
         for (var e : WorkerRegistry.live().entrySet()) {
@@ -141,12 +147,12 @@ final class Sampler {
                         state.equals("running") ? 3 : 2));
                 continue;
             }
-            int ch = p.parkedOn() instanceof ChannelRegistry.Registered r ? r.registryId() : 0;
-            boolean timed = p.parkedTimed();
+            ChannelRegistry.Entry c = p.parkedOn() == null ? null : channels.get(p.parkedOn());
+            int ch = c == null ? 0 : c.id();
+            boolean timed = ParkedOperations.timedWait(t);
             rows.add(new WorkerRow(id, w.name(), w.group(), "parked", p.parkedOperation(), ch, timed, entered,
                     w.deadlineNanos(), null, timed ? 1 : 0));
             if (!timed && now - entered > longParkNanos) {
-                ChannelRegistry.Entry c = channels.get(ch);
                 warnings.add("long-park|" + w.name() + " parked (" + p.parkedOperation() + ")"
                         + (c != null ? " on " + channelName(c) : "") + " for " + (now - entered) / 1_000_000_000 + " s");
             }

@@ -161,7 +161,8 @@ public final class VelaConsole implements AutoCloseable {
     /**
      * Starts a console if the system property {@code vela.console} is set: to {@code host:port}, or to
      * {@code true} for the defaults. The properties {@code vela.console.interval} (e.g. {@code 500ms},
-     * {@code 2s}) and {@code vela.console.token} apply too.
+     * {@code 2s}), {@code vela.console.token} and {@code vela.console.pinned} ({@code true}: watch pinned
+     * virtual threads with JFR, see {@link Builder#pinnedThreads}) apply too.
      *
      * @return the running console, or empty if the property is not set
      * @throws IllegalArgumentException if a property is malformed (the message names it)
@@ -176,6 +177,8 @@ public final class VelaConsole implements AutoCloseable {
         if (interval != null) b.interval(parseDuration("vela.console.interval", interval));
         String token = System.getProperty("vela.console.token");
         if (token != null) b.token(token);
+        String pinned = System.getProperty("vela.console.pinned");
+        if (pinned != null) b.pinnedThreads(Boolean.parseBoolean(pinned));
         return Optional.of(b.start());
     }
 
@@ -352,7 +355,7 @@ public final class VelaConsole implements AutoCloseable {
     /**
      * Configures a {@link VelaConsole}. Defaults: 127.0.0.1, a free port, every second, no token, the
      * last 120 snapshots recorded, at most 500 items per list, a park is "long" after 10 s, pinned
-     * virtual threads watched.
+     * virtual threads not watched (JFR's cost, see {@link #pinnedThreads}).
      */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -362,7 +365,7 @@ public final class VelaConsole implements AutoCloseable {
         private int recording = 120;
         private int limit = 500;
         private Duration longPark = Duration.ofSeconds(10);
-        private boolean pinnedThreads = true;
+        private boolean pinnedThreads;
 
         private Builder() {}
 
@@ -456,7 +459,12 @@ public final class VelaConsole implements AutoCloseable {
         }
 
         /**
-         * @param watch whether to watch for pinned virtual threads with a JFR stream (default true)
+         * Watches for pinned virtual threads (JFR's {@code jdk.VirtualThreadPinned}) and warns with where they
+         * pinned. Off by default: a running JFR recording cost the rendezvous hand-off 30 % and a select over
+         * rendezvous channels 16 % in {@code ./vela bench --console} (with it off, the console costs them
+         * nothing measurable); turn it on to hunt pinning, not in production.
+         *
+         * @param watch whether to watch (default false)
          * @return this builder
          */
         public Builder pinnedThreads(boolean watch) {

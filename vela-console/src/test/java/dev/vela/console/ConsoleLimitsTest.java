@@ -100,7 +100,7 @@ class ConsoleLimitsTest {
 
     @Test
     void aPinnedVirtualThreadRaisesAWarningNamingWhereItPinned() throws Exception {
-        try (VelaConsole console = VelaConsole.builder().interval(Duration.ofMillis(100)).start()) {
+        try (VelaConsole console = VelaConsole.builder().interval(Duration.ofMillis(100)).pinnedThreads(true).start()) {
             Thread.sleep(500);   // the JFR stream is up
             Worker.spawn("initialiser", () -> SlowInit.READY).join(Duration.ofSeconds(10));
             var s = awaitSnapshot(console, Duration.ofSeconds(20), snap -> ((List<?>) snap.get("warnings")).stream()

@@ -162,7 +162,7 @@ public final class DeadlockWatchdog implements AutoCloseable {
         for (var e : workers.entrySet()) {
             Thread t = e.getKey();
             Parked p = ParkedOperations.blockedOn(t);
-            if (!t.isAlive() || e.getValue().hasDeadline() || p == null || p.parkedTimed()) {
+            if (!t.isAlive() || e.getValue().hasDeadline() || p == null || ParkedOperations.timedWait(t)) {
                 return Map.of();
             }
             out.put(t, p);

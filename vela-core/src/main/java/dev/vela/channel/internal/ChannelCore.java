@@ -44,8 +44,6 @@ public abstract sealed class ChannelCore<T> implements Channel<T>, ChannelRegist
     final Counters counters;
     /** Receives every value discarded by an overflow policy; null if none was given (final). */
     private final java.util.function.Consumer<Object> onUndelivered;
-    /** Final. The live console's id for this channel, 0 if it was created while no console ran. */
-    private final int registryId;
 
     ChannelCore() {
         this(Options.DEFAULT);
@@ -55,7 +53,7 @@ public abstract sealed class ChannelCore<T> implements Channel<T>, ChannelRegist
         this.counters = options.metrics() ? new Counters() : null;
         this.onUndelivered = options.onUndelivered();
         this.sender = createSender();
-        this.registryId = ChannelRegistry.tracking ? ChannelRegistry.register(this, kind()) : 0;   // console on (rare)
+        if (ChannelRegistry.tracking) ChannelRegistry.register(this, kind());   // console on (rare); no field: layout unchanged
     }
 
     private String kind() {
@@ -66,12 +64,6 @@ public abstract sealed class ChannelCore<T> implements Channel<T>, ChannelRegist
             case RendezvousChannel<T> r -> "rendezvous";
             default -> "other";
         };
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public final int registryId() {
-        return registryId;
     }
 
     /** {@inheritDoc} */

@@ -106,8 +106,6 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
      * is still spinning costs no unpark (and leaves no stale permit to make its next park return early).
      */
     private volatile boolean parking;
-    /** Whether the owner parks with a timeout; written by the owner before it parks (plain: a diagnostic, read racily). */
-    private boolean timedPark;
     /** The blocked thread, unparked by whoever completes this waiter. */
     final Thread owner;
     /** Rendezvous senders: the element offered (immutable). Null for every other waiter. */
@@ -219,7 +217,6 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
     }
 
     private Object park(boolean timed, long deadline) {
-        timedPark = timed;                                   // plain: read racily by the watchdog and console (blockedOn)
         parking = true;                                      // then read state: see the field's comment
         while (true) {
             Object s = state;
@@ -257,10 +254,6 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
         return state != null;
     }
 
-    @Override
-    public final boolean parkedTimed() {
-        return timedPark;
-    }
 
     @Override
     public String toString() {

@@ -20,11 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ChannelRegistry {
     private ChannelRegistry() {}
 
-    /** What a registered channel answers the console. */
+    /** What a channel answers the console (a method, not a field: the channel's memory layout stays as it was). */
     public interface Registered {
-        /** @return its registry id (positive), or 0 if it was created while nobody tracked channels */
-        int registryId();
-
         /** @return {@code open}, {@code closed} or {@code failed} */
         String registryState();
     }

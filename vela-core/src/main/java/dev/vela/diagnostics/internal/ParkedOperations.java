@@ -53,13 +53,6 @@ public final class ParkedOperations {
          * @return {@code true} once completed
          */
         boolean completed();
-
-        /**
-         * Whether the operation waits with a timeout (a timed wait cannot be a deadlock).
-         *
-         * @return {@code true} if it parks until a deadline
-         */
-        boolean parkedTimed();
     }
 
     /**
@@ -72,6 +65,18 @@ public final class ParkedOperations {
      */
     public static Parked blockedOn(Thread t) {
         return LockSupport.getBlocker(t) instanceof Parked p && p.parkedThread() == t && !p.completed() ? p : null;
+    }
+
+    /**
+     * Whether {@code t}, found {@link #blockedOn parked in a channel operation}, waits with a timeout (a
+     * timed wait cannot be a deadlock): its thread state says so ({@code TIMED_WAITING}), so the waiter
+     * needs no field for it.
+     *
+     * @param t a thread
+     * @return whether it is in a timed wait now
+     */
+    public static boolean timedWait(Thread t) {
+        return t.getState() == Thread.State.TIMED_WAITING;
     }
 
     /**
