@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Off until a reader retains it ({@link #retain()}); {@link #tracking} is volatile and read once
  * per channel construction. Entries hold the channel weakly: a channel nobody references any more
  * leaves the table at the next {@link #entries()}. Where the channel was created (the first frame
- * outside the runtime) is captured at registration, as its default name.
+ * outside the runtime) is captured at registration, as its default name ({@code -Dvela.console.sites=false}
+ * skips that stack walk: the channels are then named by their id).
  */
 public final class ChannelRegistry {
     private ChannelRegistry() {}
@@ -44,9 +45,13 @@ public final class ChannelRegistry {
     private static final Map<Integer, Entry> CHANNELS = new ConcurrentHashMap<>();
     private static final StackWalker WALKER = StackWalker.getInstance();
 
+    /** Whether to capture creation sites (a stack walk per channel); {@code -Dvela.console.sites=false} turns it off. */
+    private static volatile boolean sites = true;
+
     /** A reader starts needing the records; pair with {@link #release()}. */
     public static synchronized void retain() {
         readers++;
+        sites = !"false".equals(System.getProperty("vela.console.sites"));
         tracking = true;
     }
 
@@ -67,7 +72,7 @@ public final class ChannelRegistry {
      */
     public static int register(Object channel, String kind) {
         int id = IDS.incrementAndGet();
-        CHANNELS.put(id, new Entry(id, kind, creationSite(), new WeakReference<>(channel)));
+        CHANNELS.put(id, new Entry(id, kind, sites ? creationSite() : null, new WeakReference<>(channel)));
         return id;
     }
 
