@@ -254,7 +254,6 @@ sealed class Waiter implements ParkedOperations.Parked permits SelectWaiter, Sel
         return state != null;
     }
 
-
     @Override
     public String toString() {
         Object s = state;
